@@ -1,0 +1,108 @@
+package io.clinicalpipeline.cli;
+
+import io.clinicalpipeline.events.EventKind;
+import io.clinicalpipeline.jobs.Await;
+import io.clinicalpipeline.jobs.JobSettings;
+import io.clinicalpipeline.jobs.PipelineJobs;
+import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.reconcile.Reconciler;
+import io.clinicalpipeline.runtime.LocalRuntime;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.paimon.catalog.Catalog;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code bin/pipeline demo}: starts Kafka, Redis and a Flink cluster with its dashboard, generates a
+ * workload, runs ingest and silver in streaming mode, and prints where everything went.
+ */
+final class DemoCommand {
+
+    private DemoCommand() {}
+
+    static int run(String[] args) throws Exception {
+        Options o = Common.checkpoints(Common.lake(GenerateCommand.workload(Common.kafka(new Options("demo",
+                "Runs the pipeline end to end on a local Kafka broker (KRaft), Redis server and Flink MiniCluster\n"
+                        + "with its web dashboard, then prints the reconciliation. Starts from an empty --database."), false),
+                "300", "8")))
+                .option("redis", "URI", null, "use this Redis instead of starting one (redis://host:port)")
+                .option("rest-port", "PORT", "8081", "Flink web dashboard and REST port (0: any free port)")
+                .option("prometheus-port", "PORT[-PORT]", "9249", "Prometheus metrics port or range")
+                .option("data-dir", "DIR", "data/runtime", "scratch directory of the local Kafka, Redis and checkpoints (emptied at start)")
+                .option("timeout", "MINUTES", "15", "give up if the pipeline has not caught up by then")
+                .option("summary", "FILE", null, "also write the reconciliation as JSON")
+                .flag("keep-running", "keep the jobs following Kafka after the workload is processed, until Ctrl-C");
+        o.option("checkpoint-interval", "SECONDS", "2", "checkpoint interval; silver sees bronze data after each one");
+        if (!o.parse(args)) {
+            return 0;
+        }
+        Path dataDir = Path.of(o.get("data-dir")).toAbsolutePath();
+        deleteRecursively(dataDir);
+        Files.createDirectories(dataDir);
+        System.out.println("demo: starting Kafka, Redis and Flink ...");
+        try (LocalRuntime runtime = LocalRuntime.start(dataDir, o.get("bootstrap"), o.get("redis"),
+                o.getInt("rest-port"), o.get("prometheus-port"), 4)) {
+            System.out.println("demo: Flink dashboard  " + runtime.flink().restAddress());
+            System.out.println("demo: Kafka bootstrap  " + runtime.bootstrap() + "   Redis " + runtime.redisUri());
+            JobSettings s = Common.settings(o, runtime.bootstrap(), o.get("warehouse"));
+            if (o.get("checkpoint-dir") == null) {
+                s = new JobSettings(s.bootstrap(), s.topics(), s.lakehouse(), s.database(), s.checkpointInterval(),
+                        dataDir.resolve("checkpoints").toUri().toString(), s.dedupTtl());
+            }
+            try (Catalog catalog = s.lakehouse().openCatalog()) {
+                catalog.dropDatabase(s.database(), true, true);
+                System.out.println("demo: tables in database '" + s.database() + "' of " + s.lakehouse().warehouse());
+                Map<EventKind, Long> sent = GenerateCommand.generate(o, runtime.bootstrap(), s.topics());
+                long total = GenerateCommand.total(sent);
+                boolean keepRunning = o.has("keep-running");
+                JobClient ingest = PipelineJobs.startIngest(runtime.flink()::environment, s, !keepRunning);
+                JobClient silver = PipelineJobs.startSilver(runtime.flink()::environment, s,
+                        RuntimeExecutionMode.STREAMING, s.database());
+                System.out.println("demo: ingest and silver jobs running (" + ingest.getJobID() + ", " + silver.getJobID() + ")");
+                PaimonCounts counts = new PaimonCounts(catalog, s.database());
+                long[] last = {-1};
+                Await.until(() -> {
+                    long done = Reconciler.accountedInSilver(counts);
+                    if (done != last[0]) {
+                        last[0] = done;
+                        System.out.printf("demo: %,d of %,d records through silver (%.0f%%)%n", done, total, 100.0 * done / total);
+                    }
+                    return done >= total;
+                }, Duration.ofMinutes(o.getLong("timeout")), () -> "silver to catch up with " + total + " records; "
+                        + "open the dashboard to see which job is behind or failing");
+                if (!keepRunning) {
+                    ingest.getJobExecutionResult().get();
+                }
+                int status = JobCommands.reconcile(s, o.get("summary") == null ? null : Path.of(o.get("summary")));
+                System.out.println("demo: look at the tables with the Flink SQL client:");
+                System.out.println("        bin/pipeline sql --warehouse " + s.lakehouse().warehouse() + " --database " + s.database());
+                System.out.println("demo: Prometheus metrics at http://127.0.0.1:" + o.get("prometheus-port").split("-")[0] + "/metrics");
+                if (keepRunning) {
+                    System.out.println("demo: jobs keep following Kafka at " + runtime.bootstrap()
+                            + "; dashboard " + runtime.flink().restAddress() + "; Ctrl-C stops");
+                    silver.getJobExecutionResult().get();
+                }
+                silver.cancel().get();
+                System.out.println("demo: stopped cleanly");
+                return status;
+            }
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

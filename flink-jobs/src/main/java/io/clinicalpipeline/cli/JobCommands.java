@@ -1,0 +1,101 @@
+package io.clinicalpipeline.cli;
+
+import io.clinicalpipeline.jobs.JobSettings;
+import io.clinicalpipeline.jobs.PipelineJobs;
+import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.reconcile.Reconciler;
+import io.clinicalpipeline.reconcile.TopicAccount;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.paimon.catalog.Catalog;
+
+import io.clinicalpipeline.lake.Lakehouse;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The Flink jobs as commands; under {@code flink run} they use the cluster's execution environment. */
+final class JobCommands {
+
+    private static final Function<Configuration, StreamExecutionEnvironment> CONTEXT_ENVIRONMENT =
+            StreamExecutionEnvironment::getExecutionEnvironment;
+
+    private JobCommands() {}
+
+    static int ingest(String[] args) throws Exception {
+        Options o = Common.checkpoints(Common.lake(Common.kafka(new Options("ingest",
+                "Streams every record of the event topics into the Paimon bronze tables, exactly once."), true)))
+                .flag("bounded", "stop at the offsets that are the latest when the job starts");
+        if (!o.parse(args)) {
+            return 0;
+        }
+        JobSettings s = Common.settings(o, o.required("bootstrap"), o.get("warehouse"));
+        return await(PipelineJobs.startIngest(CONTEXT_ENVIRONMENT, s, o.has("bounded")));
+    }
+
+    static int silver(String[] args) throws Exception {
+        Options o = Common.checkpoints(Common.lake(Common.kafka(new Options("silver",
+                "Parses, validates, standardises and deduplicates bronze into silver; rejects go to quarantine\n"
+                        + "and dead_letter. Streaming follows bronze; batch reprocesses it and finishes."), false)))
+                .option("mode", "streaming|batch", "streaming", "runtime mode")
+                .option("silver-database", "NAME", null, "database to write silver into (default: --database)");
+        if (!o.parse(args)) {
+            return 0;
+        }
+        JobSettings s = Common.settings(o, null, o.get("warehouse"));
+        RuntimeExecutionMode mode;
+        try {
+            mode = RuntimeExecutionMode.valueOf(o.get("mode").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException("--mode must be streaming or batch", o);
+        }
+        String target = o.get("silver-database") == null ? s.database() : o.get("silver-database");
+        return await(PipelineJobs.startSilver(CONTEXT_ENVIRONMENT, s, mode, target));
+    }
+
+    /** Waits for the job unless it was submitted detached ({@code flink run -d}). */
+    private static int await(JobClient job) throws Exception {
+        if (!StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration().get(DeploymentOptions.ATTACHED)) {
+            System.out.println("submitted job " + job.getJobID());
+            return 0;
+        }
+        job.getJobExecutionResult().get();
+        System.out.println("job " + job.getJobID() + " finished");
+        return 0;
+    }
+
+    static int reconcile(String[] args) throws Exception {
+        Options o = Common.lake(Common.kafka(new Options("reconcile",
+                "Prints per topic: records in Kafka, bronze, silver, duplicates dropped, quarantined (by reason)\n"
+                        + "and dead-lettered (by error). Exits 1 if they do not add up."), true))
+                .option("summary", "FILE", null, "also write the reconciliation as JSON");
+        if (!o.parse(args)) {
+            return 0;
+        }
+        JobSettings s = new JobSettings(o.required("bootstrap"), Common.topics(o), new Lakehouse(o.get("warehouse")),
+                o.get("database"), Duration.ZERO, null, Duration.ZERO);
+        return reconcile(s, o.get("summary") == null ? null : Path.of(o.get("summary")));
+    }
+
+    static int reconcile(JobSettings s, Path summary) throws Exception {
+        try (Catalog catalog = s.lakehouse().openCatalog()) {
+            List<TopicAccount> accounts = Reconciler.reconcile(s.bootstrap(), s.topics(), new PaimonCounts(catalog, s.database()));
+            System.out.print(Reconciler.render(accounts));
+            if (summary != null) {
+                Reconciler.writeJson(accounts, summary);
+                System.out.println("reconcile: summary written to " + summary.toAbsolutePath());
+            }
+            boolean balanced = accounts.stream().allMatch(TopicAccount::balanced);
+            System.out.println(balanced ? "reconcile: every record is accounted for"
+                    : "reconcile: MISMATCH - records are missing or extra; see the rows marked MISMATCH. If jobs are still "
+                    + "running, wait for their next checkpoint and run reconcile again.");
+            return balanced ? 0 : 1;
+        }
+    }
+}

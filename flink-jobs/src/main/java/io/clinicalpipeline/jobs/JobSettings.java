@@ -1,0 +1,42 @@
+package io.clinicalpipeline.jobs;
+
+import io.clinicalpipeline.events.Topics;
+import io.clinicalpipeline.lake.Lakehouse;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
+
+import java.time.Duration;
+
+/** What every job needs to know, from options or from the demo: where things are and how often to checkpoint. */
+public record JobSettings(
+        String bootstrap,
+        Topics topics,
+        Lakehouse lakehouse,
+        String database,
+        Duration checkpointInterval,
+        String checkpointDir,
+        Duration dedupTtl) {
+
+    /** Flink configuration for a job in the given mode; streaming jobs checkpoint exactly once. */
+    public Configuration flinkConfig(RuntimeExecutionMode mode) {
+        Configuration conf = new Configuration();
+        conf.set(ExecutionOptions.RUNTIME_MODE, mode);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
+        if (mode == RuntimeExecutionMode.STREAMING) {
+            conf.set(ExecutionCheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+            conf.set(ExecutionCheckpointingOptions.EXTERNALIZED_CHECKPOINT,
+                    CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
+            if (checkpointDir != null) {
+                conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+            }
+        }
+        return conf;
+    }
+}

@@ -1,0 +1,68 @@
+package io.clinicalpipeline.lake;
+
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.CatalogContext;
+import org.apache.paimon.catalog.CatalogFactory;
+import org.apache.paimon.options.Options;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The Paimon warehouse: a local directory or any Hadoop-compatible URI (s3://, hdfs://) a user brings.
+ */
+public final class Lakehouse implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String DEFAULT_DATABASE = "clinical";
+
+    private final String warehouse;
+
+    public Lakehouse(String warehouse) {
+        this.warehouse = normalise(warehouse);
+    }
+
+    public String warehouse() {
+        return warehouse;
+    }
+
+    /** Registers the catalog, creates {@code database} if needed and makes it current. */
+    public void use(TableEnvironment tEnv, String database) {
+        if (tEnv.getCatalog("paimon").isEmpty()) {
+            run(tEnv, "00_init.sql", database);
+        } else {
+            tEnv.useCatalog("paimon");
+            tEnv.executeSql("CREATE DATABASE IF NOT EXISTS `" + database + "`");
+            tEnv.useDatabase(database);
+        }
+    }
+
+    /** Creates the bronze and silver tables of {@code database} if they do not exist yet. */
+    public void createTables(TableEnvironment tEnv, String database) {
+        use(tEnv, database);
+        run(tEnv, "01_bronze_tables.sql", database);
+        run(tEnv, "02_silver_tables.sql", database);
+    }
+
+    private void run(TableEnvironment tEnv, String script, String database) {
+        for (String statement : SqlScripts.load(script, Map.of("warehouse", warehouse, "database", database))) {
+            tEnv.executeSql(statement);
+        }
+    }
+
+    /** Paimon's own Java catalog, for reads that need no Flink job (counts, reconciliation). */
+    public Catalog openCatalog() {
+        Options options = new Options();
+        options.set("warehouse", warehouse);
+        return CatalogFactory.createCatalog(CatalogContext.create(options));
+    }
+
+    private static String normalise(String warehouse) {
+        if (warehouse.contains("://")) {
+            return warehouse;
+        }
+        return Path.of(warehouse).toAbsolutePath().normalize().toUri().toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.clinicalpipeline.lake;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamStatementSet;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.types.Row;
+
+/**
+ * DataStream access to the tables of one database: reads a table as a stream of rows (unbounded in
+ * streaming mode, bounded in batch mode) and collects inserts into one statement set, so a job's
+ * sinks commit together with its checkpoints.
+ */
+public final class TableStreams {
+
+    private final StreamTableEnvironment tEnv;
+    private final String database;
+    private final StreamStatementSet inserts;
+
+    public TableStreams(StreamTableEnvironment tEnv, String database) {
+        this.tEnv = tEnv;
+        this.database = database;
+        this.inserts = tEnv.createStatementSet();
+    }
+
+    public DataStream<Row> read(String table) {
+        return tEnv.toDataStream(tEnv.from(path(table)));
+    }
+
+    /** The exact row type of a table: streams built with it insert without casts. */
+    public TypeInformation<Row> rowType(String table) {
+        Table t = tEnv.from(path(table));
+        return ExternalTypeInfo.of(t.getResolvedSchema().toPhysicalRowDataType().bridgedTo(Row.class));
+    }
+
+    public void write(String table, DataStream<Row> rows) {
+        inserts.add(tEnv.fromDataStream(rows).insertInto(path(table)));
+    }
+
+    /** Adds the collected inserts to the stream environment; call once, before executing it. */
+    public void attach() {
+        inserts.attachAsDataStream();
+    }
+
+    private String path(String table) {
+        return "`paimon`.`" + database + "`.`" + table + "`";
+    }
+}

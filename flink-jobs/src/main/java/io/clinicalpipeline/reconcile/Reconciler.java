@@ -1,0 +1,136 @@
+package io.clinicalpipeline.reconcile;
+
+import io.clinicalpipeline.events.EventKind;
+import io.clinicalpipeline.events.Topics;
+import io.clinicalpipeline.lake.PaimonCounts;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+
+/** Counts every topic's records at each layer and checks that nothing was lost or invented. */
+public final class Reconciler {
+
+    private Reconciler() {}
+
+    public static List<TopicAccount> reconcile(String bootstrap, Topics topics, PaimonCounts counts)
+            throws ExecutionException, InterruptedException {
+        Map<String, Long> inKafka = kafkaCounts(bootstrap, topics);
+        Map<List<String>, Long> duplicates = counts.countBy("silver_duplicates", "topic");
+        Map<List<String>, Long> quarantine = counts.countBy("quarantine", "topic", "reason_code");
+        Map<List<String>, Long> deadLetter = counts.countBy("dead_letter", "topic", "error_code");
+        List<TopicAccount> accounts = new ArrayList<>();
+        for (EventKind kind : EventKind.values()) {
+            String topic = topics.topic(kind);
+            accounts.add(new TopicAccount(topic,
+                    inKafka.getOrDefault(topic, 0L),
+                    counts.count(kind.bronzeTable()),
+                    counts.count(kind.silverTable()),
+                    duplicates.getOrDefault(List.of(topic), 0L),
+                    byReason(quarantine, topic),
+                    byReason(deadLetter, topic)));
+        }
+        return accounts;
+    }
+
+    /** Records the silver job has written somewhere: silver tables, duplicates, quarantine or dead letter. */
+    public static long accountedInSilver(PaimonCounts counts) {
+        long n = counts.count("silver_duplicates") + counts.count("quarantine") + counts.count("dead_letter");
+        for (EventKind kind : EventKind.values()) {
+            n += counts.count(kind.silverTable());
+        }
+        return n;
+    }
+
+    private static Map<String, Long> byReason(Map<List<String>, Long> counts, String topic) {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((key, n) -> {
+            if (topic.equals(key.get(0))) {
+                out.put(key.get(1), n);
+            }
+        });
+        return out;
+    }
+
+    /** Records currently held per topic: end offset minus start offset over all partitions. */
+    public static Map<String, Long> kafkaCounts(String bootstrap, Topics topics) throws ExecutionException, InterruptedException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            List<String> existing = new ArrayList<>(admin.listTopics().names().get());
+            existing.retainAll(topics.all());
+            Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames().get();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            described.values().forEach(d -> d.partitions().forEach(p -> {
+                TopicPartition tp = new TopicPartition(d.name(), p.partition());
+                earliest.put(tp, OffsetSpec.earliest());
+                latest.put(tp, OffsetSpec.latest());
+            }));
+            var start = admin.listOffsets(earliest).all().get();
+            var end = admin.listOffsets(latest).all().get();
+            Map<String, Long> counts = new HashMap<>();
+            end.forEach((tp, info) -> counts.merge(tp.topic(), info.offset() - start.get(tp).offset(), Long::sum));
+            return counts;
+        }
+    }
+
+    public static String render(List<TopicAccount> accounts) {
+        StringBuilder out = new StringBuilder(String.format("%-18s %9s %9s %9s %10s %11s %11s  %s%n",
+                "topic", "kafka", "bronze", "silver", "duplicates", "quarantined", "dead-letter", "status"));
+        for (TopicAccount a : accounts) {
+            out.append(String.format("%-18s %9d %9d %9d %10d %11d %11d  %s%n", a.topic(), a.kafka(), a.bronze(),
+                    a.silver(), a.duplicates(), a.quarantined(), a.deadLettered(), a.balanced() ? "OK" : "MISMATCH"));
+        }
+        for (TopicAccount a : accounts) {
+            if (!a.quarantinedByReason().isEmpty()) {
+                out.append("  ").append(a.topic()).append(" quarantined by reason: ").append(a.quarantinedByReason()).append('\n');
+            }
+            if (!a.deadLetteredByError().isEmpty()) {
+                out.append("  ").append(a.topic()).append(" dead-lettered by error: ").append(a.deadLetteredByError()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    public static void writeJson(List<TopicAccount> accounts, Path file) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("balanced", accounts.stream().allMatch(TopicAccount::balanced));
+        List<Map<String, Object>> topics = new ArrayList<>();
+        for (TopicAccount a : accounts) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("topic", a.topic());
+            t.put("kafka", a.kafka());
+            t.put("bronze", a.bronze());
+            t.put("silver", a.silver());
+            t.put("duplicates", a.duplicates());
+            t.put("quarantined", a.quarantined());
+            t.put("quarantined_by_reason", a.quarantinedByReason());
+            t.put("dead_lettered", a.deadLettered());
+            t.put("dead_lettered_by_error", a.deadLetteredByError());
+            t.put("balanced", a.balanced());
+            topics.add(t);
+        }
+        doc.put("topics", topics);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+    }
+}

@@ -1,0 +1,76 @@
+package io.clinicalpipeline.runtime;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (broker and controller in one process), in this JVM.
+ * Its log directory is formatted the way {@code kafka-storage format} does it.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+    private final KafkaRaftServer server;
+    private final String bootstrap;
+
+    private LocalKafka(KafkaRaftServer server, String bootstrap) {
+        this.server = server;
+        this.bootstrap = bootstrap;
+    }
+
+    public static LocalKafka start(Path dataDir, int partitions) {
+        int brokerPort = Ports.free();
+        int controllerPort = Ports.free();
+        Path logDir = dataDir.resolve("kafka-logs");
+        try {
+            Files.createDirectories(logDir);
+            Properties meta = new Properties();
+            meta.setProperty("version", "1");
+            meta.setProperty("cluster.id", Uuid.randomUuid().toString());
+            meta.setProperty("node.id", "1");
+            try (var out = Files.newOutputStream(logDir.resolve("meta.properties"))) {
+                meta.store(out, "formatted by the clinical pipeline's local runtime");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the Kafka log directory " + logDir, e);
+        }
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", logDir.toString());
+        p.setProperty("num.partitions", Integer.toString(partitions));
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "4");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "true");
+        // Replayed or simulated events have old timestamps; keep them until the user deletes the topic.
+        p.setProperty("log.retention.ms", "-1");
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
+        server.startup();
+        return new LocalKafka(server, "127.0.0.1:" + brokerPort);
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+}

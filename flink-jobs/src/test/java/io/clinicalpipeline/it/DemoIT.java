@@ -1,0 +1,57 @@
+package io.clinicalpipeline.it;
+
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the README's first command, {@code bin/pipeline demo}, as a user would, on a small workload. */
+class DemoIT {
+
+    @Test
+    void demoRunsEndToEndAndReconciles(@TempDir Path dir) throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        Path summary = dir.resolve("summary.json");
+        Path log = dir.resolve("demo.log");
+        Process demo = new ProcessBuilder(List.of(root.resolve("bin/pipeline").toString(), "demo",
+                "--patients", "30", "--hours", "2", "--rest-port", "0", "--prometheus-port", "9400-9449",
+                "--data-dir", dir.resolve("runtime").toString(), "--warehouse", dir.resolve("warehouse").toString(),
+                "--summary", summary.toString()))
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        boolean finished = demo.waitFor(5, TimeUnit.MINUTES);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (!finished) {
+            demo.destroyForcibly();
+        }
+        assertTrue(finished, "demo did not finish in 5 minutes:\n" + output);
+        assertEquals(0, demo.exitValue(), output);
+        assertTrue(output.contains("demo: Flink dashboard  http://127.0.0.1:"), output);
+        assertTrue(output.contains("reconcile: every record is accounted for"), output);
+        assertTrue(output.contains("bin/pipeline sql --warehouse " + dir.resolve("warehouse").toUri().toString().replaceAll("/$", "")), output);
+
+        JsonNode doc = new ObjectMapper().readTree(new File(summary.toString()));
+        assertTrue(doc.get("balanced").asBoolean(), doc.toString());
+        assertEquals(5, doc.get("topics").size());
+        long kafka = 0;
+        long silver = 0;
+        for (JsonNode topic : doc.get("topics")) {
+            kafka += topic.get("kafka").asLong();
+            silver += topic.get("silver").asLong();
+        }
+        assertTrue(kafka > 300, "the demo workload should be a few hundred events at least: " + kafka);
+        assertTrue(silver > kafka * 0.9, "most records should reach silver: " + silver + " of " + kafka);
+    }
+}

@@ -1,0 +1,34 @@
+package io.clinicalpipeline.it;
+
+import io.clinicalpipeline.runtime.LocalRuntime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** One Kafka broker, Redis server and MiniCluster for all integration tests of a test JVM. */
+final class SharedRuntime {
+    private static LocalRuntime runtime;
+    private static Path dataDir;
+
+    private SharedRuntime() {}
+
+    static synchronized LocalRuntime get() throws Exception {
+        if (runtime == null) {
+            dataDir = Files.createTempDirectory("clinical-it-");
+            runtime = LocalRuntime.start(dataDir, null, null, 0, "9350-9399", 4);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    runtime.close();
+                } catch (Exception e) {
+                    System.err.println("closing the shared test runtime failed: " + e);
+                }
+            }));
+        }
+        return runtime;
+    }
+
+    static synchronized Path newDirectory(String prefix) throws Exception {
+        get();
+        return Files.createTempDirectory(dataDir, prefix);
+    }
+}

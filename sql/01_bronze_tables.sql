@@ -1,0 +1,18 @@
+-- Bronze: every Kafka record exactly as received, one append-only table per topic, partitioned by the
+-- Kafka timestamp's UTC date and hour. The immutable replay source for everything downstream.
+CREATE TABLE IF NOT EXISTS bronze_vitals (
+  topic STRING NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  kafka_timestamp TIMESTAMP_LTZ(3) NOT NULL,
+  kafka_key STRING,
+  payload BYTES NOT NULL,
+  ingest_time TIMESTAMP_LTZ(3) NOT NULL,
+  dt STRING NOT NULL,
+  hr STRING NOT NULL
+) PARTITIONED BY (dt, hr);
+
+CREATE TABLE IF NOT EXISTS bronze_medications LIKE bronze_vitals (EXCLUDING OPTIONS);
+CREATE TABLE IF NOT EXISTS bronze_labs LIKE bronze_vitals (EXCLUDING OPTIONS);
+CREATE TABLE IF NOT EXISTS bronze_adverse_events LIKE bronze_vitals (EXCLUDING OPTIONS);
+CREATE TABLE IF NOT EXISTS bronze_patients LIKE bronze_vitals (EXCLUDING OPTIONS);

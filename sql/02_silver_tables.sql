@@ -1,0 +1,135 @@
+-- Silver: parsed, validated, unit-standardised events, one row per (patient, event time, source[, what]).
+-- Primary keys make replays idempotent; kafka_partition/kafka_offset point back at the bronze record.
+-- Units: temperature_c in degrees Celsius, pressures in mmHg, spo2 in %, rates per minute,
+-- labs in their canonical SI unit (column unit), weight_kg, avg_glucose_level in mg/dL.
+CREATE TABLE IF NOT EXISTS silver_vitals (
+  dt STRING NOT NULL,
+  patient_id STRING NOT NULL,
+  event_time TIMESTAMP(3) NOT NULL,
+  source_id STRING NOT NULL,
+  event_id STRING,
+  heart_rate DOUBLE,
+  systolic_bp DOUBLE,
+  diastolic_bp DOUBLE,
+  respiratory_rate DOUBLE,
+  spo2 DOUBLE,
+  temperature_c DOUBLE,
+  source_temperature_unit STRING,
+  supplemental_oxygen BOOLEAN,
+  consciousness STRING,
+  pulse_pressure DOUBLE,
+  mean_arterial_pressure DOUBLE,
+  shock_index DOUBLE,
+  quality_score DOUBLE NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  PRIMARY KEY (dt, patient_id, event_time, source_id) NOT ENFORCED
+) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
+
+CREATE TABLE IF NOT EXISTS silver_medications (
+  dt STRING NOT NULL,
+  patient_id STRING NOT NULL,
+  event_time TIMESTAMP(3) NOT NULL,
+  source_id STRING NOT NULL,
+  drug STRING NOT NULL,
+  event_id STRING,
+  drug_class STRING,
+  dose DOUBLE,
+  dose_unit STRING,
+  route STRING,
+  quality_score DOUBLE NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  PRIMARY KEY (dt, patient_id, event_time, source_id, drug) NOT ENFORCED
+) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
+
+CREATE TABLE IF NOT EXISTS silver_labs (
+  dt STRING NOT NULL,
+  patient_id STRING NOT NULL,
+  event_time TIMESTAMP(3) NOT NULL,
+  source_id STRING NOT NULL,
+  test STRING NOT NULL,
+  event_id STRING,
+  `value` DOUBLE NOT NULL,
+  unit STRING NOT NULL,
+  source_value DOUBLE NOT NULL,
+  source_unit STRING NOT NULL,
+  quality_score DOUBLE NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  PRIMARY KEY (dt, patient_id, event_time, source_id, test) NOT ENFORCED
+) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
+
+CREATE TABLE IF NOT EXISTS silver_adverse_events (
+  dt STRING NOT NULL,
+  patient_id STRING NOT NULL,
+  event_time TIMESTAMP(3) NOT NULL,
+  source_id STRING NOT NULL,
+  event_type STRING NOT NULL,
+  event_id STRING,
+  severity STRING,
+  quality_score DOUBLE NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  PRIMARY KEY (dt, patient_id, event_time, source_id, event_type) NOT ENFORCED
+) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
+
+CREATE TABLE IF NOT EXISTS silver_patients (
+  dt STRING NOT NULL,
+  patient_id STRING NOT NULL,
+  event_time TIMESTAMP(3) NOT NULL,
+  source_id STRING NOT NULL,
+  event_id STRING,
+  age INT,
+  gender STRING,
+  hypertension BOOLEAN,
+  heart_disease BOOLEAN,
+  ever_married STRING,
+  work_type STRING,
+  residence_type STRING,
+  avg_glucose_level DOUBLE,
+  bmi DOUBLE,
+  weight_kg DOUBLE,
+  height_cm DOUBLE,
+  smoking_status STRING,
+  ward STRING,
+  quality_score DOUBLE NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  PRIMARY KEY (dt, patient_id, event_time, source_id) NOT ENFORCED
+) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
+
+-- Records that parsed but carry an impossible value, with a machine-readable reason code.
+CREATE TABLE IF NOT EXISTS quarantine (
+  topic STRING NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  kafka_timestamp TIMESTAMP_LTZ(3) NOT NULL,
+  patient_id STRING,
+  event_time TIMESTAMP(3),
+  reason_code STRING NOT NULL,
+  reason STRING NOT NULL,
+  payload STRING NOT NULL,
+  PRIMARY KEY (topic, kafka_partition, kafka_offset) NOT ENFORCED
+) WITH ('bucket' = '1');
+
+-- Records that could not be parsed into an event at all.
+CREATE TABLE IF NOT EXISTS dead_letter (
+  topic STRING NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  kafka_timestamp TIMESTAMP_LTZ(3) NOT NULL,
+  error_code STRING NOT NULL,
+  error STRING NOT NULL,
+  payload STRING NOT NULL,
+  PRIMARY KEY (topic, kafka_partition, kafka_offset) NOT ENFORCED
+) WITH ('bucket' = '1');
+
+-- Valid records dropped because an earlier Kafka record (lowest partition/offset wins) had the same key.
+CREATE TABLE IF NOT EXISTS silver_duplicates (
+  topic STRING NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  dedup_key STRING NOT NULL,
+  PRIMARY KEY (topic, kafka_partition, kafka_offset) NOT ENFORCED
+) WITH ('bucket' = '1');
