@@ -42,6 +42,16 @@ class DemoIT {
         assertTrue(output.contains("reconcile: every record is accounted for"), output);
         assertTrue(output.contains("bin/pipeline sql --warehouse " + dir.resolve("warehouse").toUri().toString().replaceAll("/$", "")), output);
 
+        // The SQL client command the demo prints works on the tables it wrote.
+        Path sqlLog = dir.resolve("sql.log");
+        Process sql = new ProcessBuilder(List.of(root.resolve("bin/pipeline").toString(), "sql",
+                "--warehouse", dir.resolve("warehouse").toString(), "--file", root.resolve("sql/10_layer_counts.sql").toString()))
+                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(sqlLog.toFile()).start();
+        assertTrue(sql.waitFor(3, TimeUnit.MINUTES), "SQL client did not finish");
+        String sqlOutput = Files.readString(sqlLog, StandardCharsets.UTF_8);
+        assertTrue(sqlOutput.matches("(?s).*\\|\\s+bronze \\|\\s+patient-vitals \\|\\s+[1-9][0-9]* \\|.*"), sqlOutput);
+        assertTrue(sqlOutput.matches("(?s).*\\|\\s+silver \\|\\s+vitals \\|\\s+[1-9][0-9]* \\|.*"), sqlOutput);
+
         JsonNode doc = new ObjectMapper().readTree(new File(summary.toString()));
         assertTrue(doc.get("balanced").asBoolean(), doc.toString());
         assertEquals(5, doc.get("topics").size());
