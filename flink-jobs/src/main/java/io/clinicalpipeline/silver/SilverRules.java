@@ -34,6 +34,15 @@ public final class SilverRules {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ParseOutcome apply(EventKind kind, byte[] payload, long kafkaTimestampMillis) {
+        try {
+            return parse(kind, payload, kafkaTimestampMillis);
+        } catch (RuntimeException e) {
+            // A bug in these rules must cost one record (kept, with the reason), never the job.
+            return new ParseOutcome.DeadLettered("INTERNAL_ERROR", "silver rules failed on this record: " + e);
+        }
+    }
+
+    private ParseOutcome parse(EventKind kind, byte[] payload, long kafkaTimestampMillis) {
         if (payload == null || payload.length == 0) {
             return new ParseOutcome.DeadLettered("EMPTY_PAYLOAD", "the Kafka record has no value");
         }

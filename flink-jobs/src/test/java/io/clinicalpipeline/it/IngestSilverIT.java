@@ -48,6 +48,7 @@ class IngestSilverIT {
     private static Catalog catalog;
     private static final Map<String, GeneratedEvent> sent = new ConcurrentHashMap<>();
     private static long total;
+    private static String metrics;
 
     @BeforeAll
     static void runPipeline() throws Exception {
@@ -73,6 +74,7 @@ class IngestSilverIT {
         try {
             Await.until(() -> Reconciler.accountedInSilver(counts) == total, Duration.ofMinutes(3),
                     () -> "silver to account for " + total + " records (now " + Reconciler.accountedInSilver(counts) + ")");
+            metrics = PrometheusScrape.firstReachable(SharedRuntime.PROMETHEUS_PORTS);
         } finally {
             silver.cancel().get();
         }
@@ -129,6 +131,12 @@ class IngestSilverIT {
             assertEquals(expectedKeys(Expected.SILVER, kind),
                     keysIn(kind.silverTable(), null, settings.topics().topic(kind)), kind.silverTable());
         }
+    }
+
+    @Test
+    void jobMetricsReachPrometheus() {
+        assertTrue(metrics.contains("silverValid") && metrics.contains("kind=\"vitals\""), "no silver counters in the scrape");
+        assertTrue(metrics.contains("silverDeadLettered"), "no dead-letter counter in the scrape");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 /** One Kafka broker, Redis server and MiniCluster for all integration tests of a test JVM. */
 final class SharedRuntime {
+    static final String PROMETHEUS_PORTS = "9350-9399";
     private static LocalRuntime runtime;
     private static Path dataDir;
 
@@ -15,7 +16,7 @@ final class SharedRuntime {
     static synchronized LocalRuntime get() throws Exception {
         if (runtime == null) {
             dataDir = Files.createTempDirectory("clinical-it-");
-            runtime = LocalRuntime.start(dataDir, null, null, 0, "9350-9399", 4);
+            runtime = LocalRuntime.start(dataDir, null, null, 0, PROMETHEUS_PORTS, 4);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     runtime.close();
