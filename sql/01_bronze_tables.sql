@@ -1,5 +1,7 @@
 -- Bronze: every Kafka record exactly as received, one append-only table per topic, partitioned by the
 -- Kafka timestamp's UTC date and hour. The immutable replay source for everything downstream.
+-- Avro, a row format: bronze is written once and read whole, and Parquet's dictionary encoding spends
+-- its time hashing payloads that are all different.
 CREATE TABLE IF NOT EXISTS bronze_vitals (
   topic STRING NOT NULL,
   kafka_partition INT NOT NULL,
@@ -10,9 +12,9 @@ CREATE TABLE IF NOT EXISTS bronze_vitals (
   ingest_time TIMESTAMP_LTZ(3) NOT NULL,
   dt STRING NOT NULL,
   hr STRING NOT NULL
-) PARTITIONED BY (dt, hr);
+) PARTITIONED BY (dt, hr) WITH ('file.format' = 'avro');
 
-CREATE TABLE IF NOT EXISTS bronze_medications LIKE bronze_vitals (EXCLUDING OPTIONS);
-CREATE TABLE IF NOT EXISTS bronze_labs LIKE bronze_vitals (EXCLUDING OPTIONS);
-CREATE TABLE IF NOT EXISTS bronze_adverse_events LIKE bronze_vitals (EXCLUDING OPTIONS);
-CREATE TABLE IF NOT EXISTS bronze_patients LIKE bronze_vitals (EXCLUDING OPTIONS);
+CREATE TABLE IF NOT EXISTS bronze_medications WITH ('file.format' = 'avro') LIKE bronze_vitals (EXCLUDING OPTIONS);
+CREATE TABLE IF NOT EXISTS bronze_labs WITH ('file.format' = 'avro') LIKE bronze_vitals (EXCLUDING OPTIONS);
+CREATE TABLE IF NOT EXISTS bronze_adverse_events WITH ('file.format' = 'avro') LIKE bronze_vitals (EXCLUDING OPTIONS);
+CREATE TABLE IF NOT EXISTS bronze_patients WITH ('file.format' = 'avro') LIKE bronze_vitals (EXCLUDING OPTIONS);

@@ -46,9 +46,11 @@ final class GenerateCommand {
         System.out.printf("generate: %d patients over %s from %s (seed %d) into %s%n", config.patients(),
                 config.duration(), config.start(), config.seed(), bootstrap);
         long started = System.nanoTime();
-        Map<EventKind, Long> counts = KafkaEventWriter.write(new EventGenerator(config), bootstrap, topics,
-                o.getDouble("rate"), sofar -> System.out.printf("generate: %,d events sent%n", total(sofar)),
-                (event, metadata) -> { });
+        Map<EventKind, Long> counts;
+        try (KafkaEventWriter writer = new KafkaEventWriter(bootstrap, topics)) {
+            counts = writer.write(new EventGenerator(config), o.getDouble("rate"),
+                    sofar -> System.out.printf("generate: %,d events sent%n", total(sofar)), (event, metadata) -> { });
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("generate: done, %,d events in %.1f s%n", total(counts), seconds);
         counts.forEach((kind, n) -> System.out.printf("  %-18s %,9d%n", topics.topic(kind), n));

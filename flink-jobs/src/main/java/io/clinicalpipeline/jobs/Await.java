@@ -12,12 +12,18 @@ public final class Await {
 
     public static void until(BooleanSupplier condition, Duration timeout, Supplier<String> whatWeWaitFor)
             throws TimeoutException, InterruptedException {
+        until(condition, timeout, Duration.ofMillis(250), whatWeWaitFor);
+    }
+
+    /** With a longer {@code poll} when checking the condition is itself expensive (benchmarks). */
+    public static void until(BooleanSupplier condition, Duration timeout, Duration poll, Supplier<String> whatWeWaitFor)
+            throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("gave up after " + timeout.toSeconds() + " s waiting for " + whatWeWaitFor.get());
             }
-            Thread.sleep(250);
+            Thread.sleep(poll.toMillis());
         }
     }
 }

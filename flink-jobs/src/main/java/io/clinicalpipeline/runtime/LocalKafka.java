@@ -57,6 +57,10 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("transaction.state.log.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("auto.create.topics.enable", "true");
+        // A lone broker fenced by its own controller (missed heartbeats while the machine is saturated)
+        // leaves every partition leaderless; give it the longest session the controller allows.
+        p.setProperty("broker.session.timeout.ms", "60000");
+        p.setProperty("broker.heartbeat.interval.ms", "1000");
         // Replayed or simulated events have old timestamps; keep them until the user deletes the topic.
         p.setProperty("log.retention.ms", "-1");
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);

@@ -50,7 +50,8 @@ class IngestRestartIT {
         Set<String> sent = ConcurrentHashMap.newKeySet();
         KafkaEventWriter.createTopics(runtime.bootstrap(), topics, 2);
         GeneratorConfig first = GeneratorConfig.defaults(20, Duration.ofHours(2), 21);
-        produce(runtime, topics, first, sent);
+        KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), topics);
+        produce(writer, first, sent);
         int firstBatch = sent.size();
 
         JobClient ingest = PipelineJobs.startIngest(runtime.flink()::environment, settings, false);
@@ -62,8 +63,9 @@ class IngestRestartIT {
             Path checkpoint = latestCheckpoint(checkpoints.resolve(ingest.getJobID().toString()));
 
             // Produced while ingest is down: must be picked up after the restore, once.
-            produce(runtime, topics, new GeneratorConfig(15, Duration.ofHours(1), 22, first.start().plusSeconds(7200),
+            produce(writer, new GeneratorConfig(15, Duration.ofHours(1), 22, first.start().plusSeconds(7200),
                     0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.1), sent);
+            writer.close();
             assertTrue(sent.size() > firstBatch);
 
             // Same job, same (unbounded) source: a restored Kafka split keeps the stopping offset it was checkpointed with.
@@ -84,8 +86,8 @@ class IngestRestartIT {
         }
     }
 
-    private static void produce(LocalRuntime runtime, Topics topics, GeneratorConfig config, Set<String> sent) throws Exception {
-        KafkaEventWriter.write(new EventGenerator(config), runtime.bootstrap(), topics, 0, counts -> { },
+    private static void produce(KafkaEventWriter writer, GeneratorConfig config, Set<String> sent) throws Exception {
+        writer.write(new EventGenerator(config), 0, counts -> { },
                 (event, meta) -> sent.add(meta.topic() + "/" + meta.partition() + "/" + meta.offset()));
     }
 

@@ -62,8 +62,10 @@ class IngestSilverIT {
         GeneratorConfig config = GeneratorConfig.defaults(40, Duration.ofHours(4), 42)
                 .withFaultRates(0.03, 0.03, 0.02, 0.03, 0.04, 0.04);
         KafkaEventWriter.createTopics(runtime.bootstrap(), topics, 2);
-        KafkaEventWriter.write(new EventGenerator(config), runtime.bootstrap(), topics, 0, counts -> { },
-                (event, meta) -> sent.put(key(meta.topic(), meta.partition(), meta.offset()), event));
+        try (KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), topics)) {
+            writer.write(new EventGenerator(config), 0, counts -> { },
+                    (event, meta) -> sent.put(key(meta.topic(), meta.partition(), meta.offset()), event));
+        }
         total = sent.size();
 
         PipelineJobs.startIngest(runtime.flink()::environment, settings, true).getJobExecutionResult().get();
