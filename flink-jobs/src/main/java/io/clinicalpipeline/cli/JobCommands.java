@@ -31,12 +31,13 @@ final class JobCommands {
     static int ingest(String[] args) throws Exception {
         Options o = Common.checkpoints(Common.lake(Common.kafka(new Options("ingest",
                 "Streams every record of the event topics into the Paimon bronze tables, exactly once."), true)))
-                .flag("bounded", "stop at the offsets that are the latest when the job starts");
+                .flag("bounded", "stop at the offsets that are the latest when the job starts")
+                .option("group-id", "NAME", PipelineJobs.INGEST_GROUP, "Kafka consumer group: where a job without a checkpoint starts");
         if (!o.parse(args)) {
             return 0;
         }
         JobSettings s = Common.settings(o, o.required("bootstrap"), o.get("warehouse"));
-        return await(PipelineJobs.startIngest(CONTEXT_ENVIRONMENT, s, o.has("bounded")));
+        return await(PipelineJobs.startIngest(CONTEXT_ENVIRONMENT, s, o.has("bounded"), o.get("group-id")));
     }
 
     static int silver(String[] args) throws Exception {

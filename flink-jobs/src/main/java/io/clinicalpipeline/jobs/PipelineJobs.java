@@ -20,6 +20,8 @@ import java.util.function.Function;
 public final class PipelineJobs {
 
     public static final String INGEST_JOB = "clinical-ingest";
+    /** Kafka consumer group of the ingest job; offsets are committed at checkpoints, for monitoring lag. */
+    public static final String INGEST_GROUP = "clinical-ingest";
     public static final String SILVER_JOB = "clinical-silver";
 
     private PipelineJobs() {}
@@ -27,12 +29,18 @@ public final class PipelineJobs {
     /** Kafka → bronze. Bounded stops at the offsets that were latest at start. */
     public static JobClient startIngest(Function<Configuration, StreamExecutionEnvironment> environments,
                                         JobSettings s, boolean bounded) throws Exception {
+        return startIngest(environments, s, bounded, INGEST_GROUP);
+    }
+
+    /** With the Kafka consumer group to start from when there is no checkpoint to restore. */
+    public static JobClient startIngest(Function<Configuration, StreamExecutionEnvironment> environments,
+                                        JobSettings s, boolean bounded, String groupId) throws Exception {
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         s.lakehouse().createTables(tEnv, s.database());
         TableStreams bronze = new TableStreams(tEnv, s.database());
         DataStream<BronzeRecord> records = IngestJob.fromKafka(env,
-                IngestJob.kafkaSource(s.bootstrap(), s.topics(), "clinical-ingest", bounded));
+                IngestJob.kafkaSource(s.bootstrap(), s.topics(), groupId, bounded));
         IngestJob.build(records, s.topics(), bronze);
         bronze.attach();
         return env.executeAsync(INGEST_JOB);
