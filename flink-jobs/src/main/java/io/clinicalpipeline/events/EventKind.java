@@ -1,8 +1,5 @@
 package io.clinicalpipeline.events;
 
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * The five patient event streams. Each has a default Kafka topic, a bronze table, a silver table and
  * the extra payload field (beyond patient, event time and source) that makes two events distinct:
@@ -47,9 +44,5 @@ public enum EventKind {
     /** JSON field that is part of the deduplication key besides patient, time and source, or null. */
     public String distinguishingField() {
         return distinguishingField;
-    }
-
-    public static List<EventKind> all() {
-        return Arrays.asList(values());
     }
 }

@@ -91,10 +91,6 @@ final class PatientSimulator {
         return profile.patientId();
     }
 
-    Course course() {
-        return course;
-    }
-
     /** The admission profile, sent once when the simulation starts. */
     ObjectNode profileEvent(Instant at, boolean weightInPounds) {
         ObjectNode e = header(at, "adt");

@@ -54,10 +54,6 @@ public final class LocalFlink implements AutoCloseable {
         return restAddress;
     }
 
-    public MiniCluster cluster() {
-        return cluster;
-    }
-
     /** An environment whose jobs run on this cluster; {@code conf} carries runtime mode, checkpointing etc. */
     public StreamExecutionEnvironment environment(Configuration conf) {
         return StreamExecutionEnvironment.createRemoteEnvironment(restAddress.getHost(), restAddress.getPort(), conf);
