@@ -1,6 +1,7 @@
 package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.events.EventKind;
+import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.jobs.Await;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
@@ -57,7 +58,10 @@ final class DemoCommand {
             }
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 catalog.dropDatabase(s.database(), true, true);
-                System.out.println("demo: tables in database '" + s.database() + "' of " + s.lakehouse().warehouse());
+                s.lakehouse().createTables(s.database());
+                int features = FeatureCatalogTable.publish(catalog, s.database());
+                System.out.println("demo: tables in database '" + s.database() + "' of " + s.lakehouse().warehouse()
+                        + " (" + features + " feature definitions in " + FeatureCatalogTable.TABLE + ")");
                 Map<EventKind, Long> sent = GenerateCommand.generate(o, runtime.bootstrap(), s.topics());
                 long total = GenerateCommand.total(sent);
                 boolean keepRunning = o.has("keep-running");

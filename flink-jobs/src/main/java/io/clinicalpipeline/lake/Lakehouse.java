@@ -1,5 +1,6 @@
 package io.clinicalpipeline.lake;
 
+import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.CatalogContext;
@@ -39,11 +40,17 @@ public final class Lakehouse implements Serializable {
         }
     }
 
-    /** Creates the bronze and silver tables of {@code database} if they do not exist yet. */
+    /** Creates the pipeline's tables in {@code database} if they do not exist yet. */
     public void createTables(TableEnvironment tEnv, String database) {
         use(tEnv, database);
         run(tEnv, "01_bronze_tables.sql", database);
         run(tEnv, "02_silver_tables.sql", database);
+        run(tEnv, "03_feature_tables.sql", database);
+    }
+
+    /** The same, without a job environment (DDL needs no cluster). */
+    public void createTables(String database) {
+        createTables(TableEnvironment.create(EnvironmentSettings.inBatchMode()), database);
     }
 
     private void run(TableEnvironment tEnv, String script, String database) {
