@@ -1,0 +1,95 @@
+package io.clinicalpipeline.features;
+
+import io.clinicalpipeline.model.features.PatientHistory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A silver event reduced to what the features need, one flat Flink POJO for all kinds so a patient's
+ * events travel in one keyed stream (and keyed state) without Kryo. Fields not of its kind are null.
+ */
+public class PatientEvent {
+    public static final String VITALS = "VITALS";
+    public static final String LAB = "LAB";
+    public static final String MEDICATION = "MEDICATION";
+    public static final String PROFILE = "PROFILE";
+
+    public String kind;
+    public String patientId;
+    public long eventTime;
+
+    public Double heartRate;
+    public Double systolicBp;
+    public Double diastolicBp;
+    public Double meanArterialPressure;
+    public Double respiratoryRate;
+    public Double spo2;
+    public Double temperatureC;
+    public Double shockIndex;
+    public Boolean supplementalOxygen;
+    public String consciousness;
+
+    public String labTest;
+    public Double labValue;
+
+    public String drugClass;
+
+    public Integer age;
+    public String gender;
+    public Boolean hypertension;
+    public Boolean heartDisease;
+    public String everMarried;
+    public String workType;
+    public String residenceType;
+    public Double avgGlucoseLevel;
+    public Double bmi;
+    public Double weightKg;
+    public String smokingStatus;
+    public String ward;
+
+    public PatientEvent() {}
+
+    static PatientEvent of(String kind, String patientId, long eventTime) {
+        PatientEvent e = new PatientEvent();
+        e.kind = kind;
+        e.patientId = patientId;
+        e.eventTime = eventTime;
+        return e;
+    }
+
+    void applyTo(PatientHistory history) {
+        switch (kind) {
+            case VITALS -> {
+                Map<String, Double> m = new HashMap<>();
+                m.put("heart_rate", heartRate);
+                m.put("systolic_bp", systolicBp);
+                m.put("diastolic_bp", diastolicBp);
+                m.put("mean_arterial_pressure", meanArterialPressure);
+                m.put("respiratory_rate", respiratoryRate);
+                m.put("spo2", spo2);
+                m.put("temperature_c", temperatureC);
+                history.addVitals(eventTime, m, supplementalOxygen, consciousness, shockIndex);
+            }
+            case LAB -> history.addLab(eventTime, labTest, labValue);
+            case MEDICATION -> history.addMedication(eventTime, drugClass);
+            case PROFILE -> {
+                Map<String, Object> p = new HashMap<>();
+                p.put("age", age);
+                p.put("gender", gender);
+                p.put("hypertension", hypertension);
+                p.put("heart_disease", heartDisease);
+                p.put("ever_married", everMarried);
+                p.put("work_type", workType);
+                p.put("residence_type", residenceType);
+                p.put("avg_glucose_level", avgGlucoseLevel);
+                p.put("bmi", bmi);
+                p.put("weight_kg", weightKg);
+                p.put("smoking_status", smokingStatus);
+                p.put("ward", ward);
+                history.addProfile(eventTime, p);
+            }
+            default -> throw new IllegalStateException("unknown patient event kind " + kind);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.clinicalpipeline.features;
+
+import io.clinicalpipeline.model.features.FeatureCalculator;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Event-time handling of the feature operator, with watermarks pushed by hand. */
+class ComputeFeaturesTest {
+
+    private static final long MIN = 60_000L;
+    private static final long T0 = 1_767_571_200_000L; // 2026-01-05T00:00Z
+    private static final OutputTag<PatientEvent> LATE = new OutputTag<>("late", Types.POJO(PatientEvent.class));
+    private static final int HR_LAST_1H = column("heart_rate_1h_last");
+    private static final int HR_MEAN_1H = column("heart_rate_1h_mean");
+
+    private static int column(String feature) {
+        return FeatureRows.KEY_COLUMNS.size() + FeatureCalculator.catalog().stream()
+                .map(d -> d.name()).collect(Collectors.toList()).indexOf(feature);
+    }
+
+    private static PatientEvent vitals(String patient, long minute, double heartRate) {
+        PatientEvent e = PatientEvent.of(PatientEvent.VITALS, patient, T0 + minute * MIN);
+        e.heartRate = heartRate;
+        e.systolicBp = 120.0;
+        e.respiratoryRate = 16.0;
+        e.spo2 = 97.0;
+        e.temperatureC = 36.8;
+        e.supplementalOxygen = false;
+        e.consciousness = "A";
+        return e;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, PatientEvent, Row> harness(long allowedLatenessMinutes) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ComputeFeatures(allowedLatenessMinutes * MIN, LATE)),
+                (PatientEvent e) -> e.patientId, Types.STRING);
+        ExternalTypeInfo<Row> rowType = ExternalTypeInfo.of(FeatureRows.rowType());
+        h.setup(rowType.createSerializer(new SerializerConfigImpl()));
+        h.open();
+        return h;
+    }
+
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, PatientEvent, Row> h, PatientEvent e) throws Exception {
+        h.processElement(e, e.eventTime);
+    }
+
+    private static List<Row> rows(KeyedOneInputStreamOperatorTestHarness<String, PatientEvent, Row> h) {
+        return h.extractOutputValues();
+    }
+
+    private static LocalDateTime at(long minute) {
+        return LocalDateTime.of(2026, 1, 5, 0, 0).plusMinutes(minute);
+    }
+
+    @Test
+    void featuresWaitForTheWatermarkAndComeOutInEventTimeOrder() throws Exception {
+        var h = harness(0);
+        send(h, vitals("P1", 20, 100));
+        send(h, vitals("P1", 10, 80)); // out of order, but not late: the watermark is still behind it
+        h.processWatermark(T0 + 5 * MIN);
+        assertEquals(0, rows(h).size(), "nothing is final before the watermark passes");
+        h.processWatermark(T0 + 30 * MIN);
+        List<Row> out = rows(h);
+        assertEquals(2, out.size());
+        assertEquals(at(10), out.get(0).getField(1));
+        assertEquals(80.0, out.get(0).getField(HR_LAST_1H));
+        assertEquals(at(20), out.get(1).getField(1));
+        assertEquals(100.0, out.get(1).getField(HR_LAST_1H));
+        assertEquals(90.0, out.get(1).getField(HR_MEAN_1H));
+        assertEquals(FeatureCalculator.VERSION, out.get(1).getField(2));
+    }
+
+    @Test
+    void eventsBeyondTheAllowedLatenessGoToTheSideOutput() throws Exception {
+        var h = harness(5);
+        send(h, vitals("P1", 60, 90));
+        h.processWatermark(T0 + 70 * MIN);
+        send(h, vitals("P1", 40, 150)); // 30 minutes behind the watermark, 5 allowed
+        h.processWatermark(T0 + 80 * MIN);
+        assertEquals(1, rows(h).size());
+        List<PatientEvent> late = h.getSideOutput(LATE).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+        assertEquals(1, late.size());
+        assertEquals(T0 + 40 * MIN, late.get(0).eventTime);
+    }
+
+    @Test
+    void aLateEventWithinTheLatenessGetsPointInTimeFeatures() throws Exception {
+        var h = harness(30);
+        send(h, vitals("P1", 60, 90));
+        h.processWatermark(T0 + 70 * MIN);
+        send(h, vitals("P1", 50, 70)); // late by 20 minutes, within 30
+        h.processWatermark(T0 + 71 * MIN);
+        List<Row> out = rows(h);
+        assertEquals(2, out.size());
+        Row late = out.get(1);
+        assertEquals(at(50), late.getField(1));
+        // As of minute 50 the reading at minute 60 had not happened yet.
+        assertEquals(70.0, late.getField(HR_LAST_1H));
+        assertEquals(70.0, late.getField(HR_MEAN_1H));
+    }
+
+    @Test
+    void patientsAreIndependent() throws Exception {
+        var h = harness(0);
+        send(h, vitals("P1", 10, 80));
+        send(h, vitals("P2", 10, 120));
+        h.processWatermark(T0 + 20 * MIN);
+        List<Row> out = rows(h);
+        assertEquals(2, out.size());
+        for (Row r : out) {
+            assertEquals(r.getField(0).equals("P1") ? 80.0 : 120.0, r.getField(HR_LAST_1H));
+        }
+    }
+
+    @Test
+    void theDailyWindowLeavesOutReadingsOlderThanADay() throws Exception {
+        var h = harness(0);
+        send(h, vitals("P1", 0, 80));
+        h.processWatermark(T0 + MIN);
+        send(h, vitals("P1", 25 * 60, 100));
+        h.processWatermark(T0 + 25 * 60 * MIN + MIN);
+        Row second = rows(h).get(1);
+        assertEquals(100.0, second.getField(column("heart_rate_24h_mean")));
+        assertNull(second.getField(column("heart_rate_24h_std")));
+    }
+}
