@@ -1,0 +1,52 @@
+package io.clinicalpipeline.features;
+
+import io.clinicalpipeline.model.features.FeatureCalculator;
+import io.clinicalpipeline.model.features.PatientHistory;
+import io.clinicalpipeline.runtime.LocalRedis;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** A Flink job writes feature rows through the sink into a real Redis. */
+class RedisFeatureSinkTest {
+
+    private static final long T = 1_767_657_600_000L;
+
+    private static Row row(String patient, long time, double heartRate) {
+        PatientHistory h = new PatientHistory();
+        h.addVitals(time - 60_000, Map.of("heart_rate", heartRate, "respiratory_rate", 16.0), false, "A", null);
+        return FeatureRows.toRow(patient, time, FeatureCalculator.compute(h, time));
+    }
+
+    @Test
+    void rowsReachRedisAndAnOlderRowNeverWins(@TempDir Path dir) throws Exception {
+        try (LocalRedis redis = LocalRedis.start(dir)) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            ExternalTypeInfo<Row> type = ExternalTypeInfo.of(FeatureRows.rowType());
+            // P1's newer row comes first; the older one after it must not overwrite it.
+            env.fromData(type, row("P1", T + 60_000, 130), row("P1", T, 80), row("P2", T, 95))
+                    .sinkTo(new RedisFeatureSink(redis.uri(), Duration.ofHours(1), 2, 3, Duration.ofMillis(10)))
+                    .name("redis-features");
+            env.execute("redis sink test");
+
+            try (RedisFeatureStore store = new RedisFeatureStore(redis.uri(), Duration.ofHours(1), 1, Duration.ofMillis(1))) {
+                Map<String, String> p1 = store.get("P1");
+                assertEquals("130.0", p1.get("heart_rate_1h_last"));
+                assertEquals(Long.toString(T + 60_000), p1.get(RedisFeatureStore.EVENT_TIME));
+                assertEquals(Integer.toString(FeatureCalculator.VERSION), p1.get(RedisFeatureStore.VERSION));
+                assertEquals("95.0", store.get("P2").get("heart_rate_1h_last"));
+                assertFalse(p1.containsKey("lactate_latest"), "null features are not stored");
+            }
+        }
+    }
+}
