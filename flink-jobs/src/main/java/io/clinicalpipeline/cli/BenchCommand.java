@@ -2,6 +2,7 @@ package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
+import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.jobs.Await;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
@@ -57,10 +58,8 @@ final class BenchCommand {
             int patients = 2000;
             // About 5.7 events per patient per simulated hour (see the generator's rates).
             double hours = Math.max(1, o.getLong("events") / (patients * 5.7));
-            Options workload = GenerateCommand.workload(Common.kafka(new Options("bench", ""), false),
-                    Integer.toString(patients), Double.toString(hours));
-            workload.parse(new String[0]);
-            Map<EventKind, Long> sent = GenerateCommand.generate(workload, runtime.bootstrap(), topics);
+            GeneratorConfig workload = GeneratorConfig.defaults(patients, Duration.ofMinutes(Math.round(hours * 60)), 1);
+            Map<EventKind, Long> sent = GenerateCommand.generate(workload, 2, 0, runtime.bootstrap(), topics);
             long total = GenerateCommand.total(sent);
 
             // The first pass warms up the JIT and the broker's page cache; the second is the baseline.

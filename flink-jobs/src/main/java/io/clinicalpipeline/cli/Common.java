@@ -29,7 +29,12 @@ final class Common {
     }
 
     static Options checkpoints(Options o) {
-        return o.option("checkpoint-interval", "SECONDS", "10", "checkpoint interval of streaming jobs; data is committed to Paimon at each checkpoint")
+        return checkpoints(o, "10");
+    }
+
+    static Options checkpoints(Options o, String defaultIntervalSeconds) {
+        return o.option("checkpoint-interval", "SECONDS", defaultIntervalSeconds,
+                        "checkpoint interval of streaming jobs; data is committed to Paimon at each checkpoint")
                 .option("checkpoint-dir", "URI", null, "where checkpoints are kept (default: the cluster's state.checkpoints.dir, or memory)")
                 .option("dedup-ttl", "HOURS", "168", "how long the silver job remembers a deduplication key (0: forever)");
     }

@@ -31,7 +31,7 @@ final class DemoCommand {
         Options o = Common.checkpoints(Common.lake(GenerateCommand.workload(Common.kafka(new Options("demo",
                 "Runs the pipeline end to end on a local Kafka broker (KRaft), Redis server and Flink MiniCluster\n"
                         + "with its web dashboard, then prints the reconciliation. Starts from an empty --database."), false),
-                "300", "8")))
+                "300", "8")), "2")
                 .option("redis", "URI", null, "use this Redis instead of starting one (redis://host:port)")
                 .option("rest-port", "PORT", "8081", "Flink web dashboard and REST port (0: any free port)")
                 .option("prometheus-port", "PORT[-PORT]", "9249", "Prometheus metrics port or range")
@@ -39,7 +39,6 @@ final class DemoCommand {
                 .option("timeout", "MINUTES", "15", "give up if the pipeline has not caught up by then")
                 .option("summary", "FILE", null, "also write the reconciliation as JSON")
                 .flag("keep-running", "keep the jobs following Kafka after the workload is processed, until Ctrl-C");
-        o.option("checkpoint-interval", "SECONDS", "2", "checkpoint interval; silver sees bronze data after each one");
         if (!o.parse(args)) {
             return 0;
         }
@@ -53,8 +52,7 @@ final class DemoCommand {
             System.out.println("demo: Kafka bootstrap  " + runtime.bootstrap() + "   Redis " + runtime.redisUri());
             JobSettings s = Common.settings(o, runtime.bootstrap(), o.get("warehouse"));
             if (o.get("checkpoint-dir") == null) {
-                s = new JobSettings(s.bootstrap(), s.topics(), s.lakehouse(), s.database(), s.checkpointInterval(),
-                        dataDir.resolve("checkpoints").toUri().toString(), s.dedupTtl());
+                s = s.withCheckpointDir(dataDir.resolve("checkpoints").toUri().toString());
             }
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 catalog.dropDatabase(s.database(), true, true);

@@ -33,22 +33,24 @@ final class GenerateCommand {
     static GeneratorConfig config(Options o) {
         GeneratorConfig defaults = GeneratorConfig.defaults(o.getInt("patients"),
                 Duration.ofMinutes(Math.round(o.getDouble("hours") * 60)), o.getLong("seed"));
-        return new GeneratorConfig(defaults.patients(), defaults.duration(), defaults.seed(), Instant.parse(o.get("start")),
-                defaults.duplicateRate(), defaults.outOfOrderRate(), defaults.lateRate(), defaults.outOfRangeRate(),
-                defaults.missingFieldRate(), defaults.malformedRate(), defaults.fahrenheitRate(), defaults.deteriorationRate())
+        return defaults.withStart(Instant.parse(o.get("start")))
                 .withFaultRates(o.getDouble("duplicate-rate"), o.getDouble("out-of-order-rate"), o.getDouble("late-rate"),
                         o.getDouble("out-of-range-rate"), o.getDouble("missing-field-rate"), o.getDouble("malformed-rate"));
     }
 
     static Map<EventKind, Long> generate(Options o, String bootstrap, Topics topics) throws Exception {
-        GeneratorConfig config = config(o);
-        KafkaEventWriter.createTopics(bootstrap, topics, o.getInt("partitions"));
+        return generate(config(o), o.getInt("partitions"), o.getDouble("rate"), bootstrap, topics);
+    }
+
+    static Map<EventKind, Long> generate(GeneratorConfig config, int partitions, double rate, String bootstrap,
+                                         Topics topics) throws Exception {
+        KafkaEventWriter.createTopics(bootstrap, topics, partitions);
         System.out.printf("generate: %d patients over %s from %s (seed %d) into %s%n", config.patients(),
                 config.duration(), config.start(), config.seed(), bootstrap);
         long started = System.nanoTime();
         Map<EventKind, Long> counts;
         try (KafkaEventWriter writer = new KafkaEventWriter(bootstrap, topics)) {
-            counts = writer.write(new EventGenerator(config), o.getDouble("rate"),
+            counts = writer.write(new EventGenerator(config), rate,
                     sofar -> System.out.printf("generate: %,d events sent%n", total(sofar)), (event, metadata) -> { });
         }
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -85,40 +85,39 @@ public final class EventGenerator implements Iterator<GeneratedEvent> {
         double edge = config.duplicateRate();
         if (roll < edge) {
             byte[] bytes = bytes(event);
-            enqueue(new GeneratedEvent(kind, patientId, bytes, eventTime, sendTime, Fault.NONE, Expected.SILVER));
+            enqueue(new GeneratedEvent(kind, patientId, bytes, sendTime, Fault.NONE, Expected.SILVER));
             long resend = sendTime + faults.nextLong(1_000, 60_000);
-            enqueue(new GeneratedEvent(kind, patientId, bytes, eventTime, resend, Fault.DUPLICATE, Expected.DUPLICATE));
+            enqueue(new GeneratedEvent(kind, patientId, bytes, resend, Fault.DUPLICATE, Expected.DUPLICATE));
             return;
         }
         if (roll < (edge += config.outOfOrderRate())) {
-            enqueue(clean(kind, patientId, event, eventTime, sendTime + faults.nextLong(120_000, 600_000), Fault.OUT_OF_ORDER));
+            enqueue(clean(kind, patientId, event, sendTime + faults.nextLong(120_000, 600_000), Fault.OUT_OF_ORDER));
             return;
         }
         if (roll < (edge += config.lateRate())) {
-            enqueue(clean(kind, patientId, event, eventTime, sendTime + faults.nextLong(7_200_000, 21_600_000), Fault.LATE));
+            enqueue(clean(kind, patientId, event, sendTime + faults.nextLong(7_200_000, 21_600_000), Fault.LATE));
             return;
         }
         if (roll < (edge += config.outOfRangeRate())) {
             FaultInjector.makeOutOfRange(kind, event, faults);
-            enqueue(new GeneratedEvent(kind, patientId, bytes(event), eventTime, sendTime, Fault.OUT_OF_RANGE, Expected.QUARANTINE));
+            enqueue(new GeneratedEvent(kind, patientId, bytes(event), sendTime, Fault.OUT_OF_RANGE, Expected.QUARANTINE));
             return;
         }
         if (roll < (edge += config.missingFieldRate())) {
             Expected expected = FaultInjector.removeField(kind, event, faults);
-            enqueue(new GeneratedEvent(kind, patientId, bytes(event), eventTime, sendTime, Fault.MISSING_FIELD, expected));
+            enqueue(new GeneratedEvent(kind, patientId, bytes(event), sendTime, Fault.MISSING_FIELD, expected));
             return;
         }
         if (roll < edge + config.malformedRate()) {
             byte[] broken = FaultInjector.malform(event, bytes(event), faults);
-            enqueue(new GeneratedEvent(kind, patientId, broken, eventTime, sendTime, Fault.MALFORMED, Expected.DEAD_LETTER));
+            enqueue(new GeneratedEvent(kind, patientId, broken, sendTime, Fault.MALFORMED, Expected.DEAD_LETTER));
             return;
         }
-        enqueue(clean(kind, patientId, event, eventTime, sendTime, Fault.NONE));
+        enqueue(clean(kind, patientId, event, sendTime, Fault.NONE));
     }
 
-    private static GeneratedEvent clean(EventKind kind, String patientId, ObjectNode event, long eventTime,
-                                        long sendTime, Fault fault) {
-        return new GeneratedEvent(kind, patientId, bytes(event), eventTime, sendTime, fault, Expected.SILVER);
+    private static GeneratedEvent clean(EventKind kind, String patientId, ObjectNode event, long sendTime, Fault fault) {
+        return new GeneratedEvent(kind, patientId, bytes(event), sendTime, fault, Expected.SILVER);
     }
 
     private void enqueue(GeneratedEvent event) {

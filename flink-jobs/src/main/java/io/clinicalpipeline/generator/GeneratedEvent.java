@@ -10,7 +10,6 @@ public record GeneratedEvent(
         EventKind kind,
         String patientId,
         byte[] value,
-        long eventTimeMillis,
         long sendTimeMillis,
         Fault fault,
         Expected expected) {}

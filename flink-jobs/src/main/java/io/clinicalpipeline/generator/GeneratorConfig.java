@@ -39,6 +39,11 @@ public record GeneratorConfig(
                 0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.1);
     }
 
+    public GeneratorConfig withStart(Instant newStart) {
+        return new GeneratorConfig(patients, duration, seed, newStart, duplicateRate, outOfOrderRate, lateRate,
+                outOfRangeRate, missingFieldRate, malformedRate, fahrenheitRate, deteriorationRate);
+    }
+
     public GeneratorConfig withFaultRates(double duplicate, double outOfOrder, double late, double outOfRange,
                                           double missingField, double malformed) {
         return new GeneratorConfig(patients, duration, seed, start, duplicate, outOfOrder, late, outOfRange,

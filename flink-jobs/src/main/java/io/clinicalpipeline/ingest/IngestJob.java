@@ -107,7 +107,7 @@ public final class IngestJob {
             row.setField("payload", r.payload);
             row.setField("ingest_time", Instant.ofEpochMilli(r.ingestTime));
             row.setField("dt", at.toLocalDate().toString());
-            row.setField("hr", String.format("%02d", at.getHour()));
+            row.setField("hr", at.getHour() < 10 ? "0" + at.getHour() : Integer.toString(at.getHour()));
             ctx.output(tags.get(kind), row);
             counters.get(kind).inc();
         }

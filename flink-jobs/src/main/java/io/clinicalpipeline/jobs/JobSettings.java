@@ -22,6 +22,10 @@ public record JobSettings(
         String checkpointDir,
         Duration dedupTtl) {
 
+    public JobSettings withCheckpointDir(String dir) {
+        return new JobSettings(bootstrap, topics, lakehouse, database, checkpointInterval, dir, dedupTtl);
+    }
+
     /** Flink configuration for a job in the given mode; streaming jobs checkpoint exactly once. */
     public Configuration flinkConfig(RuntimeExecutionMode mode) {
         Configuration conf = new Configuration();

@@ -30,7 +30,7 @@ public final class Lakehouse implements Serializable {
     }
 
     /** Registers the catalog, creates {@code database} if needed and makes it current. */
-    public void use(TableEnvironment tEnv, String database) {
+    private void use(TableEnvironment tEnv, String database) {
         if (tEnv.getCatalog("paimon").isEmpty()) {
             run(tEnv, "00_init.sql", database);
         } else {

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -40,9 +39,7 @@ class IngestRestartIT {
     @Test
     void restartFromCheckpointLosesAndDuplicatesNothing() throws Exception {
         LocalRuntime runtime = SharedRuntime.get();
-        Topics topics = Topics.withOverrides(Map.of(
-                EventKind.VITALS, "it2-vitals", EventKind.MEDICATIONS, "it2-meds", EventKind.LABS, "it2-labs",
-                EventKind.ADVERSE_EVENTS, "it2-adverse", EventKind.PATIENTS, "it2-profiles"));
+        Topics topics = SharedRuntime.topics("it2");
         Path checkpoints = SharedRuntime.newDirectory("checkpoints");
         Lakehouse lake = new Lakehouse(SharedRuntime.newDirectory("warehouse").toString());
         JobSettings settings = new JobSettings(runtime.bootstrap(), topics, lake, "clinical", Duration.ofMillis(500),

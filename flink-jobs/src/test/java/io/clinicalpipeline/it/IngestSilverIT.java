@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +52,7 @@ class IngestSilverIT {
     @BeforeAll
     static void runPipeline() throws Exception {
         runtime = SharedRuntime.get();
-        Topics topics = Topics.withOverrides(Map.of(
-                EventKind.VITALS, "it1-vitals", EventKind.MEDICATIONS, "it1-meds", EventKind.LABS, "it1-labs",
-                EventKind.ADVERSE_EVENTS, "it1-adverse", EventKind.PATIENTS, "it1-profiles"));
+        Topics topics = SharedRuntime.topics("it1");
         Lakehouse lake = new Lakehouse(SharedRuntime.newDirectory("warehouse").toString());
         settings = new JobSettings(runtime.bootstrap(), topics, lake, "clinical", Duration.ofSeconds(1),
                 SharedRuntime.newDirectory("checkpoints").toUri().toString(), Duration.ZERO);

@@ -1,9 +1,13 @@
 package io.clinicalpipeline.it;
 
+import io.clinicalpipeline.events.EventKind;
+import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.runtime.LocalRuntime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** One Kafka broker, Redis server and MiniCluster for all integration tests of a test JVM. */
 final class SharedRuntime {
@@ -26,6 +30,15 @@ final class SharedRuntime {
             }));
         }
         return runtime;
+    }
+
+    /** Topics of their own for one test class, so tests sharing the broker do not see each other's events. */
+    static Topics topics(String prefix) {
+        Map<EventKind, String> names = new EnumMap<>(EventKind.class);
+        for (EventKind kind : EventKind.values()) {
+            names.put(kind, prefix + "-" + kind.defaultTopic());
+        }
+        return Topics.withOverrides(names);
     }
 
     static synchronized Path newDirectory(String prefix) throws Exception {

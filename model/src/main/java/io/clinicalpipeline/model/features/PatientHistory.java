@@ -14,10 +14,6 @@ import java.util.Map;
 public final class PatientHistory implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Vital signs kept as numeric signals, by their silver column names. */
-    public static final List<String> VITALS = List.of("heart_rate", "systolic_bp", "diastolic_bp",
-            "mean_arterial_pressure", "respiratory_rate", "spo2", "temperature_c");
-
     static final String OXYGEN = "supplemental_oxygen";
     static final String CONSCIOUSNESS = "consciousness";
     static final String SHOCK_INDEX = "shock_index";
@@ -31,16 +27,15 @@ public final class PatientHistory implements Serializable {
     private final List<Long> profileTimes = new ArrayList<>();
     private final List<Map<String, Object>> profiles = new ArrayList<>();
 
-    /** One set of vitals; any measurement may be null. ACVPU as A, C, V, P or U. */
+    /** One set of vitals by silver column name; null measurements are skipped. ACVPU as A, C, V, P or U. */
     public void addVitals(long time, Map<String, Double> measurements, Boolean supplementalOxygen, String acvpu,
                           Double shockIndex) {
         signal(signals, OBSERVED).add(time, 1);
-        for (String name : VITALS) {
-            Double v = measurements.get(name);
+        measurements.forEach((name, v) -> {
             if (v != null) {
                 signal(signals, name).add(time, v);
             }
-        }
+        });
         if (supplementalOxygen != null) {
             signal(signals, OXYGEN).add(time, supplementalOxygen ? 1 : 0);
         }
