@@ -4,6 +4,7 @@ import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.lake.Lakehouse;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -37,6 +38,33 @@ final class Common {
                         "checkpoint interval of streaming jobs; data is committed to Paimon at each checkpoint")
                 .option("checkpoint-dir", "URI", null, "where checkpoints are kept (default: the cluster's state.checkpoints.dir, or memory)")
                 .option("dedup-ttl", "HOURS", "168", "how long the silver job remembers a deduplication key (0: forever)");
+    }
+
+    static Options redis(Options o, String defaultUri) {
+        return o.option("redis", "URI", defaultUri, "Redis online store: redis://[user:password@]host:port[/db]; rediss:// for TLS")
+                .option("redis-password", "PASSWORD", null, "Redis password; the REDIS_PASSWORD environment variable keeps it out of ps")
+                .flag("redis-tls", "connect with TLS, as rediss:// does (trust store: the JVM's javax.net.ssl.* properties)")
+                .option("redis-ttl", "DURATION", "48h", "online features of a patient expire this long after their last update (0s: never)");
+    }
+
+    /** The Redis URI with {@code --redis-password} (or REDIS_PASSWORD) and {@code --redis-tls} applied. */
+    static String redisUri(Options o, String uri) {
+        String password = o.get("redis-password") != null ? o.get("redis-password") : System.getenv("REDIS_PASSWORD");
+        java.net.URI u = java.net.URI.create(uri);
+        String scheme = o.has("redis-tls") ? "rediss" : u.getScheme();
+        String userInfo = password == null ? u.getRawUserInfo()
+                : (u.getRawUserInfo() == null ? "default" : u.getRawUserInfo().split(":")[0])
+                + ":" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+        return scheme + "://" + (userInfo == null ? "" : userInfo + "@") + u.getHost() + ":" + u.getPort()
+                + (u.getRawPath() == null ? "" : u.getRawPath());
+    }
+
+    static RuntimeExecutionMode mode(Options o) {
+        try {
+            return RuntimeExecutionMode.valueOf(o.get("mode").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException("--mode must be streaming or batch", o);
+        }
     }
 
     private static String topicOption(EventKind kind) {

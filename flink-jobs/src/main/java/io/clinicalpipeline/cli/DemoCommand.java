@@ -2,6 +2,7 @@ package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.features.FeatureCatalogTable;
+import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.jobs.Await;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
@@ -16,23 +17,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * {@code bin/pipeline demo}: starts Kafka, Redis and a Flink cluster with its dashboard, generates a
- * workload, runs ingest and silver in streaming mode, and prints where everything went.
+ * workload, runs ingest, silver and features in streaming mode, and prints where everything went and the
+ * patients the online store says are most at risk.
  */
 final class DemoCommand {
 
     private DemoCommand() {}
 
     static int run(String[] args) throws Exception {
-        Options o = Common.checkpoints(Common.lake(GenerateCommand.workload(Common.kafka(new Options("demo",
-                "Runs the pipeline end to end on a local Kafka broker (KRaft), Redis server and Flink MiniCluster\n"
-                        + "with its web dashboard, then prints the reconciliation. Starts from an empty --database."), false),
-                "300", "8")), "2")
-                .option("redis", "URI", null, "use this Redis instead of starting one (redis://host:port)")
+        Options o = FeaturesCommand.jobOptions(Common.redis(Common.checkpoints(Common.lake(GenerateCommand.workload(Common.kafka(
+                new Options("demo", "Runs the pipeline end to end on a local Kafka broker (KRaft), Redis server and Flink\n"
+                        + "MiniCluster with its web dashboard: ingest, silver and streaming features into Paimon and Redis.\n"
+                        + "Prints the reconciliation and the online features. Starts from an empty --database."), false),
+                "300", "8")), "2"), null))
                 .option("rest-port", "PORT", "8081", "Flink web dashboard and REST port (0: any free port)")
                 .option("prometheus-port", "PORT[-PORT]", "9249", "Prometheus metrics port or range")
                 .option("data-dir", "DIR", "data/runtime", "scratch directory of the local Kafka, Redis and checkpoints (emptied at start)")
@@ -46,8 +51,9 @@ final class DemoCommand {
         deleteRecursively(dataDir);
         Files.createDirectories(dataDir);
         System.out.println("demo: starting Kafka, Redis and Flink ...");
-        try (LocalRuntime runtime = LocalRuntime.start(dataDir, o.get("bootstrap"), o.get("redis"),
-                o.getInt("rest-port"), o.get("prometheus-port"), 4)) {
+        try (LocalRuntime runtime = LocalRuntime.start(dataDir, o.get("bootstrap"),
+                o.get("redis") == null ? null : Common.redisUri(o, o.get("redis")),
+                o.getInt("rest-port"), o.get("prometheus-port"), 8)) {
             System.out.println("demo: Flink dashboard  " + runtime.flink().restAddress());
             System.out.println("demo: Kafka bootstrap  " + runtime.bootstrap() + "   Redis " + runtime.redisUri());
             JobSettings s = Common.settings(o, runtime.bootstrap(), o.get("warehouse"));
@@ -57,16 +63,18 @@ final class DemoCommand {
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 catalog.dropDatabase(s.database(), true, true);
                 s.lakehouse().createTables(s.database());
-                int features = FeatureCatalogTable.publish(catalog, s.database());
                 System.out.println("demo: tables in database '" + s.database() + "' of " + s.lakehouse().warehouse()
-                        + " (" + features + " feature definitions in " + FeatureCatalogTable.TABLE + ")");
+                        + "; feature definitions in " + FeatureCatalogTable.TABLE);
                 Map<EventKind, Long> sent = GenerateCommand.generate(o, runtime.bootstrap(), s.topics());
                 long total = GenerateCommand.total(sent);
                 boolean keepRunning = o.has("keep-running");
                 JobClient ingest = PipelineJobs.startIngest(runtime.flink()::environment, s, !keepRunning);
                 JobClient silver = PipelineJobs.startSilver(runtime.flink()::environment, s,
                         RuntimeExecutionMode.STREAMING, s.database());
-                System.out.println("demo: ingest and silver jobs running (" + ingest.getJobID() + ", " + silver.getJobID() + ")");
+                JobClient features = PipelineJobs.startFeatures(runtime.flink()::environment, s, RuntimeExecutionMode.STREAMING,
+                        s.database(), FeaturesCommand.jobSettings(o, runtime.redisUri()));
+                System.out.println("demo: ingest, silver and feature jobs running (" + ingest.getJobID() + ", "
+                        + silver.getJobID() + ", " + features.getJobID() + ")");
                 PaimonCounts counts = new PaimonCounts(catalog, s.database());
                 long[] last = {-1};
                 Await.until(() -> {
@@ -82,6 +90,10 @@ final class DemoCommand {
                     ingest.getJobExecutionResult().get();
                 }
                 int status = JobCommands.reconcile(s, o.get("summary") == null ? null : Path.of(o.get("summary")));
+                awaitFeatures(counts, Duration.ofMinutes(o.getLong("timeout")));
+                OnlineFeatures.print(runtime.redisUri(), 5);
+                System.out.println("demo: one patient's online features: bin/pipeline features get PATIENT_ID --redis " + runtime.redisUri()
+                        + (keepRunning ? "" : " (while the demo runs: --keep-running)"));
                 System.out.println("demo: look at the tables with the Flink SQL client:");
                 System.out.println("        bin/pipeline sql --warehouse " + s.lakehouse().warehouse() + " --database " + s.database());
                 System.out.println("demo: Prometheus metrics at http://127.0.0.1:" + o.get("prometheus-port").split("-")[0] + "/metrics");
@@ -90,11 +102,26 @@ final class DemoCommand {
                             + "; dashboard " + runtime.flink().restAddress() + "; Ctrl-C stops");
                     silver.getJobExecutionResult().get();
                 }
+                features.cancel().get();
                 silver.cancel().get();
                 System.out.println("demo: stopped cleanly");
                 return status;
             }
         }
+    }
+
+    /** Waits until every event in silver has its feature row (the watermark has passed the newest ones). */
+    private static void awaitFeatures(PaimonCounts counts, Duration timeout) throws Exception {
+        Set<List<Object>> expected = FeatureJob.expectedRowKeys(counts);
+        long[] last = {-1};
+        Await.until(() -> {
+            Set<List<Object>> rows = new HashSet<>(counts.rows(FeatureJob.FEATURES_TABLE, "patient_id", "event_time"));
+            if (rows.size() != last[0]) {
+                last[0] = rows.size();
+                System.out.printf("demo: %,d of %,d feature rows in %s%n", rows.size(), expected.size(), FeatureJob.FEATURES_TABLE);
+            }
+            return rows.containsAll(expected);
+        }, timeout, () -> "the feature job to emit a row for each of the " + expected.size() + " event times in silver");
     }
 
     static void deleteRecursively(Path dir) throws java.io.IOException {

@@ -17,7 +17,6 @@ import io.clinicalpipeline.lake.Lakehouse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /** The Flink jobs as commands; under {@code flink run} they use the cluster's execution environment. */
@@ -50,14 +49,28 @@ final class JobCommands {
             return 0;
         }
         JobSettings s = Common.settings(o, null, o.get("warehouse"));
-        RuntimeExecutionMode mode;
-        try {
-            mode = RuntimeExecutionMode.valueOf(o.get("mode").toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new Options.UsageException("--mode must be streaming or batch", o);
-        }
         String target = o.get("silver-database") == null ? s.database() : o.get("silver-database");
-        return await(PipelineJobs.startSilver(CONTEXT_ENVIRONMENT, s, mode, target));
+        return await(PipelineJobs.startSilver(CONTEXT_ENVIRONMENT, s, Common.mode(o), target));
+    }
+
+    static int features(String[] args) throws Exception {
+        Options o = FeaturesCommand.jobOptions(Common.redis(Common.checkpoints(Common.lake(Common.kafka(new Options("features run",
+                "Computes patient features from silver. Streaming follows silver and keeps Redis (online) and\n"
+                        + "patient_features (offline, for audit) up to date; batch computes every point in time of the history\n"
+                        + "into patient_features and finishes."), false))), null))
+                .option("mode", "streaming|batch", "streaming", "runtime mode")
+                .option("features-database", "NAME", null, "database to write the features into (default: --database)");
+        if (!o.parse(args)) {
+            return 0;
+        }
+        JobSettings s = Common.settings(o, null, o.get("warehouse"));
+        RuntimeExecutionMode mode = Common.mode(o);
+        if (mode == RuntimeExecutionMode.BATCH && o.get("redis") != null) {
+            throw new Options.UsageException("--redis is for streaming mode; load batch features into Redis with features materialize", o);
+        }
+        String target = o.get("features-database") == null ? s.database() : o.get("features-database");
+        return await(PipelineJobs.startFeatures(CONTEXT_ENVIRONMENT, s, mode, target,
+                FeaturesCommand.jobSettings(o, o.get("redis") == null ? null : Common.redisUri(o, o.get("redis")))));
     }
 
     /** Waits for the job unless it was submitted detached ({@code flink run -d}). */

@@ -20,7 +20,7 @@ public final class Main {
         register("ingest", "Flink job: Kafka topics -> Paimon bronze tables", JobCommands::ingest);
         register("silver", "Flink job: bronze -> silver, quarantine, dead letter (streaming or batch)", JobCommands::silver);
         register("reconcile", "count records per topic in Kafka, bronze, silver and rejects; fail if they differ", JobCommands::reconcile);
-        register("features", "patient features: features catalog", FeaturesCommand::run);
+        register("features", "patient features: catalog, run (streaming|batch), materialize, training-set, get", FeaturesCommand::run);
         register("sql", "Flink SQL client on the pipeline's Paimon tables", SqlCommand::run);
         register("bench", "benchmarks: bench ingest", BenchCommand::run);
     }

@@ -101,6 +101,23 @@ final class Options {
         return parseNumber(name, Double::parseDouble);
     }
 
+    /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 6h}, {@code 2d}. */
+    java.time.Duration getDuration(String name) {
+        String v = required(name).trim();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(v);
+        if (!m.matches()) {
+            throw new UsageException("--" + name + " must be a duration such as 30s, 15m, 6h or 2d, got '" + v + "'", this);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
+    }
+
     private <T> T parseNumber(String name, java.util.function.Function<String, T> parser) {
         String v = required(name);
         try {

@@ -6,6 +6,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -17,13 +19,19 @@ import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Per patient, in event time: each event waits until the watermark passes its time, then joins the
- * patient's history and the features as of that time are emitted. Because rows are produced in event-time
- * order from the same history whatever the arrival order, streaming and batch runs emit the same rows
- * (batch mode fires all timers at the end of input, in time order). Events later than the allowed lateness
- * go to a side output and are counted, never silently dropped.
+ * patient's history and the features as of that time are emitted. Batch mode fires all timers at the end
+ * of input, in time order, so it emits exactly one row per (patient, event time) from the whole history.
+ *
+ * <p>Lateness is judged per patient, against the newest row already emitted for that patient, not against
+ * the global watermark: one ward's gateway that lags behind the others (or a bulk replay read in key order)
+ * does not make that ward's events late. An event older than the patient's newest row, but within the
+ * allowed lateness, is merged into the history and every row from its time on is emitted again, corrected;
+ * downstream both stores are upserts (Paimon by key, Redis by event time), so the streaming result converges
+ * to the batch result. Older events go to a side output and are counted, never silently dropped.
  */
 public final class ComputeFeatures extends KeyedProcessFunction<String, PatientEvent, Row> {
     private static final long serialVersionUID = 1L;
@@ -33,7 +41,9 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
     private transient MapState<Long, List<PatientEvent>> pending;
     private transient ListState<PatientEvent> recent;
     private transient ListState<PatientEvent> profiles;
+    private transient ValueState<Long> newestRow;
     private transient Counter lateEvents;
+    private transient Counter correctedRows;
     private transient Counter featureUpdates;
 
     public ComputeFeatures(long allowedLatenessMillis, OutputTag<PatientEvent> tooLate) {
@@ -47,53 +57,89 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(event)));
         recent = getRuntimeContext().getListState(new ListStateDescriptor<>("recent", event));
         profiles = getRuntimeContext().getListState(new ListStateDescriptor<>("profiles", event));
+        newestRow = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-row", Types.LONG));
         lateEvents = getRuntimeContext().getMetricGroup().counter("featureLateEvents");
+        correctedRows = getRuntimeContext().getMetricGroup().counter("featureCorrectedRows");
         featureUpdates = getRuntimeContext().getMetricGroup().counter("featureUpdates");
     }
 
     @Override
     public void processElement(PatientEvent e, Context ctx, Collector<Row> out) throws Exception {
-        if (e.eventTime + allowedLatenessMillis < ctx.timerService().currentWatermark()) {
+        Long newest = newestRow.value();
+        if (newest == null || e.eventTime > newest) {
+            List<PatientEvent> atTime = pending.get(e.eventTime);
+            pending.put(e.eventTime, replace(atTime == null ? new ArrayList<>() : atTime, e));
+            ctx.timerService().registerEventTimeTimer(e.eventTime);
+        } else if (e.eventTime + allowedLatenessMillis < newest) {
             ctx.output(tooLate, e);
             lateEvents.inc();
-            return;
+        } else {
+            ListState<PatientEvent> into = PatientEvent.PROFILE.equals(e.kind) ? profiles : recent;
+            into.update(replace(copy(into), e));
+            TreeSet<Long> times = new TreeSet<>();
+            for (PatientEvent old : recent.get()) {
+                if (old.eventTime >= e.eventTime) {
+                    times.add(old.eventTime);
+                }
+            }
+            times.add(e.eventTime);
+            PatientHistory history = history(copy(recent));
+            for (long time : times) {
+                emit(ctx.getCurrentKey(), time, history, out);
+                correctedRows.inc();
+            }
         }
-        List<PatientEvent> atTime = pending.get(e.eventTime);
-        if (atTime == null) {
-            atTime = new ArrayList<>();
-        }
-        atTime.add(e);
-        pending.put(e.eventTime, atTime);
-        ctx.timerService().registerEventTimeTimer(e.eventTime);
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Row> out) throws Exception {
         List<PatientEvent> due = pending.get(time);
         pending.remove(time);
-        PatientHistory history = new PatientHistory();
-        List<PatientEvent> kept = new ArrayList<>();
-        // Late events within the allowed lateness still need the history they happened in.
+        // Rows may still be corrected back to the allowed lateness, and each needs the look-back before it.
         long keepFrom = time - FeatureCalculator.LOOKBACK - allowedLatenessMillis;
+        List<PatientEvent> kept = new ArrayList<>();
         for (PatientEvent old : recent.get()) {
             if (old.eventTime >= keepFrom) {
                 kept.add(old);
-                old.applyTo(history);
             }
         }
-        for (PatientEvent profile : profiles.get()) {
-            profile.applyTo(history);
-        }
+        List<PatientEvent> newProfiles = copy(profiles);
         for (PatientEvent e : due) {
-            e.applyTo(history);
             if (PatientEvent.PROFILE.equals(e.kind)) {
-                profiles.add(e);
+                replace(newProfiles, e);
             } else {
-                kept.add(e);
+                replace(kept, e);
             }
         }
         recent.update(kept);
-        out.collect(FeatureRows.toRow(ctx.getCurrentKey(), time, FeatureCalculator.compute(history, time)));
+        profiles.update(newProfiles);
+        newestRow.update(time);
+        emit(ctx.getCurrentKey(), time, history(kept), out);
+    }
+
+    private PatientHistory history(List<PatientEvent> events) throws Exception {
+        PatientHistory history = new PatientHistory();
+        events.forEach(e -> e.applyTo(history));
+        profiles.get().forEach(p -> p.applyTo(history));
+        return history;
+    }
+
+    private void emit(String patientId, long time, PatientHistory history, Collector<Row> out) {
+        out.collect(FeatureRows.toRow(patientId, time, FeatureCalculator.compute(history, time)));
         featureUpdates.inc();
+    }
+
+    /** Adds {@code e}, dropping an earlier delivery of the same event (a changelog re-sends replaced rows). */
+    private static List<PatientEvent> replace(List<PatientEvent> events, PatientEvent e) {
+        String identity = e.identity();
+        events.removeIf(old -> old.identity().equals(identity));
+        events.add(e);
+        return events;
+    }
+
+    private static List<PatientEvent> copy(ListState<PatientEvent> state) throws Exception {
+        List<PatientEvent> out = new ArrayList<>();
+        state.get().forEach(out::add);
+        return out;
     }
 }

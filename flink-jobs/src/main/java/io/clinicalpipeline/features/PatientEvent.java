@@ -1,7 +1,10 @@
 package io.clinicalpipeline.features;
 
 import io.clinicalpipeline.model.features.PatientHistory;
+import org.apache.flink.types.Row;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,6 +21,9 @@ public class PatientEvent {
     public String kind;
     public String patientId;
     public long eventTime;
+    /** With {@code detail} (drug or lab test), what tells two events of a patient at one moment apart, as in silver's key. */
+    public String sourceId;
+    public String detail;
 
     public Double heartRate;
     public Double systolicBp;
@@ -55,6 +61,56 @@ public class PatientEvent {
         e.kind = kind;
         e.patientId = patientId;
         e.eventTime = eventTime;
+        return e;
+    }
+
+    /** Silver's primary key (without the day): an event delivered twice by a changelog is the same event. */
+    String identity() {
+        return kind + '|' + eventTime + '|' + sourceId + '|' + detail;
+    }
+
+    /** A silver row of {@code silver_vitals}, {@code silver_labs}, {@code silver_medications} or {@code silver_patients}. */
+    static PatientEvent fromSilver(String kind, Row row) {
+        PatientEvent e = of(kind, row.getFieldAs("patient_id"),
+                row.<LocalDateTime>getFieldAs("event_time").toInstant(ZoneOffset.UTC).toEpochMilli());
+        e.sourceId = row.getFieldAs("source_id");
+        switch (kind) {
+            case VITALS -> {
+                e.heartRate = row.getFieldAs("heart_rate");
+                e.systolicBp = row.getFieldAs("systolic_bp");
+                e.diastolicBp = row.getFieldAs("diastolic_bp");
+                e.meanArterialPressure = row.getFieldAs("mean_arterial_pressure");
+                e.respiratoryRate = row.getFieldAs("respiratory_rate");
+                e.spo2 = row.getFieldAs("spo2");
+                e.temperatureC = row.getFieldAs("temperature_c");
+                e.shockIndex = row.getFieldAs("shock_index");
+                e.supplementalOxygen = row.getFieldAs("supplemental_oxygen");
+                e.consciousness = row.getFieldAs("consciousness");
+            }
+            case LAB -> {
+                e.detail = e.labTest = row.getFieldAs("test");
+                e.labValue = row.getFieldAs("value");
+            }
+            case MEDICATION -> {
+                e.detail = row.getFieldAs("drug");
+                e.drugClass = row.getFieldAs("drug_class");
+            }
+            case PROFILE -> {
+                e.age = row.getFieldAs("age");
+                e.gender = row.getFieldAs("gender");
+                e.hypertension = row.getFieldAs("hypertension");
+                e.heartDisease = row.getFieldAs("heart_disease");
+                e.everMarried = row.getFieldAs("ever_married");
+                e.workType = row.getFieldAs("work_type");
+                e.residenceType = row.getFieldAs("residence_type");
+                e.avgGlucoseLevel = row.getFieldAs("avg_glucose_level");
+                e.bmi = row.getFieldAs("bmi");
+                e.weightKg = row.getFieldAs("weight_kg");
+                e.smokingStatus = row.getFieldAs("smoking_status");
+                e.ward = row.getFieldAs("ward");
+            }
+            default -> throw new IllegalArgumentException("no silver table for patient event kind " + kind);
+        }
         return e;
     }
 

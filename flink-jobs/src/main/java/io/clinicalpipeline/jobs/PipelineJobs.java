@@ -1,6 +1,9 @@
 package io.clinicalpipeline.jobs;
 
 import io.clinicalpipeline.events.BronzeRecord;
+import io.clinicalpipeline.features.FeatureCatalogTable;
+import io.clinicalpipeline.features.FeatureJob;
+import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.ingest.IngestJob;
 import io.clinicalpipeline.lake.TableStreams;
 import io.clinicalpipeline.silver.SilverJob;
@@ -10,8 +13,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.paimon.catalog.Catalog;
 
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Puts the ingest and silver graphs on an environment and starts them. The environment comes from the
@@ -23,6 +28,7 @@ public final class PipelineJobs {
     /** Kafka consumer group of the ingest job; offsets are committed at checkpoints, for monitoring lag. */
     public static final String INGEST_GROUP = "clinical-ingest";
     public static final String SILVER_JOB = "clinical-silver";
+    public static final String FEATURES_JOB = "clinical-features";
 
     private PipelineJobs() {}
 
@@ -61,5 +67,44 @@ public final class PipelineJobs {
         SilverJob.build(bronze, silver, s.topics(), s.dedupTtl());
         silver.attach();
         return env.executeAsync(SILVER_JOB + "-" + mode.name().toLowerCase());
+    }
+
+    /**
+     * Silver → features, into {@code featureDatabase}: streaming follows silver (and writes Redis when
+     * {@code f.redis()} is set), batch computes every row of the history and finishes. Publishes the
+     * feature catalog first, so the definitions of what lands are always in the warehouse.
+     */
+    public static JobClient startFeatures(Function<Configuration, StreamExecutionEnvironment> environments,
+                                          JobSettings s, RuntimeExecutionMode mode, String featureDatabase,
+                                          FeatureJob.Settings f) throws Exception {
+        StreamExecutionEnvironment env = environments.apply(s.flinkConfig(mode));
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        s.lakehouse().createTables(tEnv, s.database());
+        s.lakehouse().createTables(tEnv, featureDatabase);
+        try (Catalog catalog = s.lakehouse().openCatalog()) {
+            FeatureCatalogTable.publish(catalog, featureDatabase);
+        }
+        TableStreams features = new TableStreams(tEnv, featureDatabase);
+        FeatureJob.build(new TableStreams(tEnv, s.database()), features, f);
+        features.attach();
+        return env.executeAsync(FEATURES_JOB + "-" + mode.name().toLowerCase());
+    }
+
+    /**
+     * Batch: each patient's newest row of the offline feature table into Redis, to backfill a fresh or
+     * lost online store. The event-time guard keeps any newer value Redis already holds.
+     */
+    public static JobClient startMaterialize(Function<Configuration, StreamExecutionEnvironment> environments,
+                                             JobSettings s, String featureDatabase, RedisFeatureSink redis) throws Exception {
+        StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.BATCH));
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        s.lakehouse().createTables(tEnv, featureDatabase);
+        String table = "`paimon`.`" + featureDatabase + "`.`" + FeatureJob.FEATURES_TABLE + "`";
+        String columns = tEnv.from(table).getResolvedSchema().getColumnNames().stream()
+                .map(c -> "`" + c + "`").collect(Collectors.joining(", "));
+        tEnv.toDataStream(tEnv.sqlQuery("SELECT " + columns + " FROM (SELECT *, ROW_NUMBER() OVER ("
+                        + "PARTITION BY patient_id ORDER BY event_time DESC) AS newest FROM " + table + ") WHERE newest = 1"))
+                .sinkTo(redis).name("redis-online-features").uid("redis-online-features");
+        return env.executeAsync(FEATURES_JOB + "-materialize");
     }
 }

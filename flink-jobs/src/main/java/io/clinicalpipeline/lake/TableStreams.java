@@ -25,11 +25,23 @@ public final class TableStreams {
         this.inserts = tEnv.createStatementSet();
     }
 
+    /** An append-only table's rows. */
     public DataStream<Row> read(String table) {
+        return tEnv.toDataStream(scan(table));
+    }
+
+    /**
+     * A primary-key table's changes: in streaming mode every insert and update as it is committed (each
+     * {@code Row} carries its {@code RowKind}), in batch mode the current rows.
+     */
+    public DataStream<Row> readChanges(String table) {
+        return tEnv.toChangelogStream(scan(table));
+    }
+
+    private Table scan(String table) {
         // Paimon looks for new snapshots every 10 s by default: too slow a beat for a table that
         // commits at every checkpoint of the job upstream.
-        return tEnv.toDataStream(tEnv.sqlQuery("SELECT * FROM " + path(table)
-                + " /*+ OPTIONS('continuous.discovery-interval' = '1 s') */"));
+        return tEnv.sqlQuery("SELECT * FROM " + path(table) + " /*+ OPTIONS('continuous.discovery-interval' = '1 s') */");
     }
 
     /** The exact row type of a table: streams built with it insert without casts. */

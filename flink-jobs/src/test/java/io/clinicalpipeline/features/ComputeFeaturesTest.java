@@ -98,19 +98,52 @@ class ComputeFeaturesTest {
     }
 
     @Test
-    void aLateEventWithinTheLatenessGetsPointInTimeFeatures() throws Exception {
+    void aLateEventWithinTheLatenessGetsPointInTimeFeaturesAndCorrectsLaterRows() throws Exception {
         var h = harness(30);
         send(h, vitals("P1", 60, 90));
         h.processWatermark(T0 + 70 * MIN);
-        send(h, vitals("P1", 50, 70)); // late by 20 minutes, within 30
-        h.processWatermark(T0 + 71 * MIN);
+        send(h, vitals("P1", 50, 70)); // 10 minutes behind the patient's newest row, 30 allowed
         List<Row> out = rows(h);
-        assertEquals(2, out.size());
+        assertEquals(3, out.size(), "the late event's row and the corrected minute-60 row, without waiting for a watermark");
         Row late = out.get(1);
         assertEquals(at(50), late.getField(1));
         // As of minute 50 the reading at minute 60 had not happened yet.
         assertEquals(70.0, late.getField(HR_LAST_1H));
         assertEquals(70.0, late.getField(HR_MEAN_1H));
+        Row corrected = out.get(2);
+        assertEquals(at(60), corrected.getField(1));
+        assertEquals(90.0, corrected.getField(HR_LAST_1H));
+        assertEquals(80.0, corrected.getField(HR_MEAN_1H));
+        assertEquals(90.0, out.get(0).getField(HR_MEAN_1H), "the row first emitted did not know the late event");
+    }
+
+    @Test
+    void latenessIsJudgedPerPatientNotAgainstTheGlobalWatermark() throws Exception {
+        var h = harness(30);
+        send(h, vitals("P1", 600, 90));
+        h.processWatermark(T0 + 601 * MIN);
+        send(h, vitals("P2", 10, 80)); // ten hours behind the watermark, but P2's first event
+        h.processWatermark(T0 + 602 * MIN);
+        assertEquals(2, rows(h).size());
+        assertEquals(0, h.getSideOutput(LATE) == null ? 0 : h.getSideOutput(LATE).size());
+    }
+
+    @Test
+    void aRedeliveredEventReplacesItselfInsteadOfCountingTwice() throws Exception {
+        var h = harness(30);
+        PatientEvent first = vitals("P1", 10, 80);
+        first.sourceId = "monitor-1";
+        send(h, first);
+        PatientEvent again = vitals("P1", 10, 80);
+        again.sourceId = "monitor-1";
+        send(h, again); // a changelog re-sends a row that was updated in silver
+        h.processWatermark(T0 + 20 * MIN);
+        send(h, again); // and again after its row was emitted
+        List<Row> out = rows(h);
+        assertEquals(2, out.size());
+        for (Row r : out) {
+            assertNull(r.getField(column("heart_rate_1h_std")), "one reading (no spread), not two");
+        }
     }
 
     @Test

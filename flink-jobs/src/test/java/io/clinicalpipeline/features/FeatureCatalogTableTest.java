@@ -4,6 +4,10 @@ import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.FeatureDefinition;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.paimon.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,5 +37,19 @@ class FeatureCatalogTableTest {
             assertEquals(Set.of(FeatureCalculator.VERSION), rows.stream().map(r -> (Integer) r.get(1)).collect(Collectors.toSet()));
             assertEquals("mmHg", rows.stream().filter(r -> r.get(0).equals("systolic_bp_1h_mean")).findFirst().orElseThrow().get(2));
         }
+    }
+
+    /** sql/03 spells out the feature columns for SQL users; it must say exactly what the operator emits. */
+    @Test
+    void featureTableDdlHasTheCatalogColumns(@TempDir Path warehouse) {
+        TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        new Lakehouse(warehouse.toString()).createTables(tEnv, "clinical");
+        DataType table = tEnv.from(FeatureJob.FEATURES_TABLE).getResolvedSchema().toPhysicalRowDataType();
+        RowType expected = (RowType) FeatureRows.rowType().getLogicalType();
+        String expectedColumns = expected.getFields().stream()
+                .map(f -> "  " + f.getName() + " " + f.getType().asSerializableString() + ",")
+                .collect(Collectors.joining("\n"));
+        assertEquals(expected.copy(false), table.getLogicalType().copy(false),
+                "patient_features in sql/03_feature_tables.sql must have these columns:\n" + expectedColumns);
     }
 }

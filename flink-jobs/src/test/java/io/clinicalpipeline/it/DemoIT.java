@@ -40,6 +40,9 @@ class DemoIT {
         assertEquals(0, demo.exitValue(), output);
         assertTrue(output.contains("demo: Flink dashboard  http://127.0.0.1:"), output);
         assertTrue(output.contains("reconcile: every record is accounted for"), output);
+        assertTrue(output.matches("(?s).*demo: online features of 30 patients in Redis; highest NEWS2:.*"), output);
+        // The first patient listed has a NEWS2 total and a risk band.
+        assertTrue(output.matches("(?s).*\\n  P\\d+ +\\S+ +\\d+ +(LOW|LOW_MEDIUM|MEDIUM|HIGH) .*"), output);
         assertTrue(output.contains("bin/pipeline sql --warehouse " + dir.resolve("warehouse").toUri().toString().replaceAll("/$", "")), output);
 
         // The SQL client command the demo prints works on the tables it wrote.

@@ -20,7 +20,7 @@ final class SharedRuntime {
     static synchronized LocalRuntime get() throws Exception {
         if (runtime == null) {
             dataDir = Files.createTempDirectory("clinical-it-");
-            runtime = LocalRuntime.start(dataDir, null, null, 0, PROMETHEUS_PORTS, 4);
+            runtime = LocalRuntime.start(dataDir, null, null, 0, PROMETHEUS_PORTS, 8);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     runtime.close();

@@ -1,0 +1,125 @@
+package io.clinicalpipeline.features;
+
+import io.clinicalpipeline.events.EventKind;
+import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.lake.TableStreams;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Silver → patient features. The same graph runs in streaming mode (silver followed as it is committed,
+ * features into Paimon and Redis) and in batch mode (silver read once, features into Paimon); only the
+ * environment and the sinks differ. Adverse events are not an input: they are what models predict.
+ */
+public final class FeatureJob {
+
+    public static final String FEATURES_TABLE = "patient_features";
+    public static final String LATE_TABLE = "feature_late_events";
+
+    private static final Map<EventKind, String> INPUTS = Map.of(EventKind.VITALS, PatientEvent.VITALS,
+            EventKind.LABS, PatientEvent.LAB, EventKind.MEDICATIONS, PatientEvent.MEDICATION,
+            EventKind.PATIENTS, PatientEvent.PROFILE);
+
+    /**
+     * @param outOfOrderness how far behind the newest event the watermark stays while events flow
+     * @param allowedLateness how far behind a patient's newest feature row an event may still correct it
+     * @param quietAfter how long the input must be quiet before the watermark catches up with the newest event
+     * @param redis the online store, or null (batch mode, or Paimon only)
+     */
+    public record Settings(Duration outOfOrderness, Duration allowedLateness, Duration quietAfter,
+                           RedisFeatureSink redis) implements Serializable {}
+
+    private FeatureJob() {}
+
+    /** Puts the graph on the environment of {@code silver}; {@code out.attach()} is left to the caller. */
+    public static DataStream<Row> build(TableStreams silver, TableStreams out, Settings settings) {
+        Duration outOfOrderness = settings.outOfOrderness();
+        Duration quietAfter = settings.quietAfter();
+        WatermarkStrategy<PatientEvent> watermarks = WatermarkStrategy
+                .<PatientEvent>forGenerator(ctx -> new QuietFlushWatermarks<>(outOfOrderness, quietAfter, System::nanoTime))
+                .withTimestampAssigner((e, previous) -> e.eventTime);
+        List<DataStream<PatientEvent>> inputs = new ArrayList<>();
+        for (EventKind kind : EventKind.values()) {
+            String eventKind = INPUTS.get(kind);
+            if (eventKind == null) {
+                continue;
+            }
+            String name = kind.name().toLowerCase(Locale.ROOT);
+            // Watermarks per table: tables are read at different speeds, and the operator takes the minimum.
+            inputs.add(silver.readChanges(kind.silverTable())
+                    .flatMap(new ToPatientEvent(eventKind)).returns(Types.POJO(PatientEvent.class))
+                    .name("patient-events-" + name).uid("patient-events-" + name)
+                    .assignTimestampsAndWatermarks(watermarks)
+                    .name("watermarks-" + name).uid("watermarks-" + name));
+        }
+        OutputTag<PatientEvent> tooLate = new OutputTag<>("too-late", Types.POJO(PatientEvent.class));
+        DataStream<PatientEvent> events = inputs.get(0);
+        for (DataStream<PatientEvent> more : inputs.subList(1, inputs.size())) {
+            events = events.union(more);
+        }
+        SingleOutputStreamOperator<Row> features = events
+                .keyBy(e -> e.patientId)
+                .process(new ComputeFeatures(settings.allowedLateness().toMillis(), tooLate))
+                .returns(out.rowType(FEATURES_TABLE))
+                .name("compute-features").uid("compute-features");
+        out.write(FEATURES_TABLE, features);
+        TypeInformation<Row> lateType = out.rowType(LATE_TABLE);
+        out.write(LATE_TABLE, features.getSideOutput(tooLate).map(FeatureJob::lateRow).returns(lateType)
+                .name("late-feature-events").uid("late-feature-events"));
+        if (settings.redis() != null) {
+            features.sinkTo(settings.redis()).name("redis-online-features").uid("redis-online-features");
+        }
+        return features;
+    }
+
+    /** Every (patient id, event time) the job must emit a row for: the times of its inputs in silver. */
+    public static Set<List<Object>> expectedRowKeys(PaimonCounts silver) {
+        Set<List<Object>> keys = new HashSet<>();
+        for (EventKind kind : INPUTS.keySet()) {
+            keys.addAll(silver.rows(kind.silverTable(), "patient_id", "event_time"));
+        }
+        return keys;
+    }
+
+    private static Row lateRow(PatientEvent e) {
+        return Row.of(e.patientId, e.kind, LocalDateTime.ofInstant(Instant.ofEpochMilli(e.eventTime), ZoneOffset.UTC),
+                e.sourceId, e.detail == null ? "" : e.detail);
+    }
+
+    /** Inserts and updates of a silver table as events; a retracted row (before an update, a delete) is not an event. */
+    private static final class ToPatientEvent implements FlatMapFunction<Row, PatientEvent> {
+        private static final long serialVersionUID = 1L;
+        private final String kind;
+
+        ToPatientEvent(String kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public void flatMap(Row row, Collector<PatientEvent> out) {
+            if (row.getKind() == RowKind.INSERT || row.getKind() == RowKind.UPDATE_AFTER) {
+                out.collect(PatientEvent.fromSilver(kind, row));
+            }
+        }
+    }
+}

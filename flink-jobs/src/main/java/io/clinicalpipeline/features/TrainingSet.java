@@ -1,0 +1,100 @@
+package io.clinicalpipeline.features;
+
+import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.lake.SqlScripts;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a labelled training table from {@code patient_features} and the adverse events in silver, with
+ * {@code sql/20_training_set.sql} (its header explains labels, exclusions and the time-based split).
+ */
+public final class TrainingSet {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    /**
+     * @param trainFraction share of the feature table's time span (from its first to its last row) for training
+     * @param validationFraction the next share, for validation; the rest is the test set
+     */
+    public record Spec(String output, List<String> eventTypes, Duration horizon, Duration washout,
+                       double trainFraction, double validationFraction) {
+        public Spec {
+            if (!NAME.matcher(output).matches()) {
+                throw new IllegalArgumentException("training set name '" + output + "' must be a plain identifier (letters, digits, _)");
+            }
+            if (eventTypes.isEmpty() || !eventTypes.stream().allMatch(t -> NAME.matcher(t).matches())) {
+                throw new IllegalArgumentException("event types " + eventTypes + " must be plain identifiers such as sepsis,icu_transfer");
+            }
+            if (horizon.isNegative() || horizon.isZero() || washout.isNegative()) {
+                throw new IllegalArgumentException("the horizon must be positive and the washout not negative");
+            }
+            if (trainFraction <= 0 || validationFraction < 0 || trainFraction + validationFraction >= 1) {
+                throw new IllegalArgumentException("split fractions " + trainFraction + "," + validationFraction
+                        + " must leave a test share: train > 0, validation >= 0, train + validation < 1");
+            }
+        }
+    }
+
+    /** Rows and positive labels per split, and the time boundaries used. */
+    public record Summary(Map<String, long[]> rowsAndPositives, LocalDateTime trainUntil, LocalDateTime validationUntil,
+                          LocalDateTime observedUntil) {}
+
+    private TrainingSet() {}
+
+    /** Replaces {@code spec.output()} in {@code database} with a new training set. */
+    public static Summary build(Lakehouse lake, String database, Spec spec) throws Exception {
+        TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        lake.createTables(tEnv, database);
+        List<Row> span = collect(tEnv.executeSql("SELECT MIN(event_time), MAX(event_time) FROM " + FeatureJob.FEATURES_TABLE));
+        LocalDateTime first = (LocalDateTime) span.get(0).getField(0);
+        LocalDateTime last = (LocalDateTime) span.get(0).getField(1);
+        if (first == null) {
+            throw new IllegalStateException("patient_features in database '" + database + "' is empty; run "
+                    + "bin/pipeline features run --mode batch first");
+        }
+        long spanMillis = Duration.between(first, last).toMillis();
+        LocalDateTime trainUntil = first.plus(Duration.ofMillis((long) (spanMillis * spec.trainFraction())));
+        LocalDateTime validationUntil = first.plus(Duration.ofMillis(
+                (long) (spanMillis * (spec.trainFraction() + spec.validationFraction()))));
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("output", spec.output());
+        variables.put("event_types", "'" + String.join("', '", spec.eventTypes()) + "'");
+        variables.put("horizon_seconds", Long.toString(spec.horizon().toSeconds()));
+        variables.put("washout_seconds", Long.toString(spec.washout().toSeconds()));
+        variables.put("train_until", SQL_TIMESTAMP.format(trainUntil));
+        variables.put("validation_until", SQL_TIMESTAMP.format(validationUntil));
+        variables.put("observed_until", SQL_TIMESTAMP.format(last));
+        tEnv.executeSql("DROP TABLE IF EXISTS `" + spec.output() + "`").await();
+        for (String statement : SqlScripts.load("20_training_set.sql", variables)) {
+            tEnv.executeSql(statement).await();
+        }
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        for (Row r : collect(tEnv.executeSql("SELECT dataset_split, COUNT(*), SUM(label) FROM `" + spec.output()
+                + "` GROUP BY dataset_split"))) {
+            counts.put((String) r.getField(0), new long[] {(Long) r.getField(1), ((Number) r.getField(2)).longValue()});
+        }
+        return new Summary(counts, trainUntil, validationUntil, last);
+    }
+
+    private static List<Row> collect(TableResult result) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = result.collect()) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,41 @@
+-- A labelled training set from the offline feature store; a template that bin/pipeline features training-set
+-- fills in (${...}) and runs in batch mode. One row per patient_features row, with:
+--   label            1 if an adverse event of the chosen types happens in (event_time, event_time + horizon]
+--   label_event_time the first such event (NULL for label 0): for error analysis, never a feature
+--   dataset_split    'train' / 'validation' / 'test' by event_time, so no test row precedes a training row
+-- Features are point-in-time correct by construction (each row is computed from events at or before it);
+-- only the label looks ahead. Rows are left out when:
+--   * an event of the chosen types happened in (event_time - washout, event_time]: the patient is living
+--     through the outcome, and its sequelae (vasopressors, ICU vitals) would teach the model to detect it,
+--     not to predict it;
+--   * the label is 0 but the horizon reaches past the end of the observed data (observed_until): the
+--     outcome is unknown (censored), not absent.
+CREATE TABLE `${output}` WITH ('bucket' = '-1') AS
+WITH outcomes AS (
+  SELECT patient_id, event_time
+  FROM silver_adverse_events
+  WHERE event_type IN (${event_types})
+), ahead AS (
+  SELECT f.patient_id, f.event_time, MIN(o.event_time) AS label_event_time
+  FROM patient_features f
+  JOIN outcomes o ON o.patient_id = f.patient_id
+  WHERE o.event_time > f.event_time AND o.event_time <= TIMESTAMPADD(SECOND, ${horizon_seconds}, f.event_time)
+  GROUP BY f.patient_id, f.event_time
+), behind AS (
+  SELECT DISTINCT f.patient_id, f.event_time
+  FROM patient_features f
+  JOIN outcomes o ON o.patient_id = f.patient_id
+  WHERE o.event_time <= f.event_time AND o.event_time > TIMESTAMPADD(SECOND, -${washout_seconds}, f.event_time)
+)
+SELECT f.*,
+  CASE WHEN a.label_event_time IS NULL THEN 0 ELSE 1 END AS label,
+  a.label_event_time,
+  CASE WHEN f.event_time < TIMESTAMP '${train_until}' THEN 'train'
+       WHEN f.event_time < TIMESTAMP '${validation_until}' THEN 'validation'
+       ELSE 'test' END AS dataset_split
+FROM patient_features f
+LEFT JOIN ahead a ON a.patient_id = f.patient_id AND a.event_time = f.event_time
+LEFT JOIN behind b ON b.patient_id = f.patient_id AND b.event_time = f.event_time
+WHERE b.patient_id IS NULL
+  AND (a.label_event_time IS NOT NULL
+       OR TIMESTAMPADD(SECOND, ${horizon_seconds}, f.event_time) <= TIMESTAMP '${observed_until}');
