@@ -1,5 +1,7 @@
 -- Silver: parsed, validated, unit-standardised events, one row per (patient, event time, source[, what]).
 -- Primary keys make replays idempotent; kafka_partition/kafka_offset point back at the bronze record.
+-- event_time leads the key because Paimon keeps files sorted by it: streaming readers (the feature job)
+-- then see each bucket in event-time order, even a bulk load committed at once, so watermarks hold.
 -- Units: temperature_c in degrees Celsius, pressures in mmHg, spo2 in %, rates per minute,
 -- labs in their canonical SI unit (column unit), weight_kg, avg_glucose_level in mg/dL.
 CREATE TABLE IF NOT EXISTS silver_vitals (
@@ -23,7 +25,7 @@ CREATE TABLE IF NOT EXISTS silver_vitals (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
-  PRIMARY KEY (dt, patient_id, event_time, source_id) NOT ENFORCED
+  PRIMARY KEY (dt, event_time, patient_id, source_id) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
 CREATE TABLE IF NOT EXISTS silver_medications (
@@ -40,7 +42,7 @@ CREATE TABLE IF NOT EXISTS silver_medications (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
-  PRIMARY KEY (dt, patient_id, event_time, source_id, drug) NOT ENFORCED
+  PRIMARY KEY (dt, event_time, patient_id, source_id, drug) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
 CREATE TABLE IF NOT EXISTS silver_labs (
@@ -57,7 +59,7 @@ CREATE TABLE IF NOT EXISTS silver_labs (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
-  PRIMARY KEY (dt, patient_id, event_time, source_id, test) NOT ENFORCED
+  PRIMARY KEY (dt, event_time, patient_id, source_id, test) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
 CREATE TABLE IF NOT EXISTS silver_adverse_events (
@@ -71,7 +73,7 @@ CREATE TABLE IF NOT EXISTS silver_adverse_events (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
-  PRIMARY KEY (dt, patient_id, event_time, source_id, event_type) NOT ENFORCED
+  PRIMARY KEY (dt, event_time, patient_id, source_id, event_type) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
 CREATE TABLE IF NOT EXISTS silver_patients (
@@ -96,7 +98,7 @@ CREATE TABLE IF NOT EXISTS silver_patients (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
-  PRIMARY KEY (dt, patient_id, event_time, source_id) NOT ENFORCED
+  PRIMARY KEY (dt, event_time, patient_id, source_id) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
 -- Records that parsed but carry an impossible value, with a machine-readable reason code.

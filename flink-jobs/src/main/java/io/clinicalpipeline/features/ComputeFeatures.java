@@ -67,9 +67,15 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
     public void processElement(PatientEvent e, Context ctx, Collector<Row> out) throws Exception {
         Long newest = newestRow.value();
         if (newest == null || e.eventTime > newest) {
-            List<PatientEvent> atTime = pending.get(e.eventTime);
-            pending.put(e.eventTime, replace(atTime == null ? new ArrayList<>() : atTime, e));
-            ctx.timerService().registerEventTimeTimer(e.eventTime);
+            if (e.eventTime > ctx.timerService().currentWatermark()) {
+                List<PatientEvent> atTime = pending.get(e.eventTime);
+                pending.put(e.eventTime, replace(atTime == null ? new ArrayList<>() : atTime, e));
+                ctx.timerService().registerEventTimeTimer(e.eventTime);
+            } else {
+                // The watermark has passed it already: a timer would wait for the next watermark, which
+                // may never come once the input is idle. Nothing of this patient is newer, so emit it now.
+                fire(ctx.getCurrentKey(), e.eventTime, List.of(e), out);
+            }
         } else if (e.eventTime + allowedLatenessMillis < newest) {
             ctx.output(tooLate, e);
             lateEvents.inc();
@@ -95,6 +101,11 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
     public void onTimer(long time, OnTimerContext ctx, Collector<Row> out) throws Exception {
         List<PatientEvent> due = pending.get(time);
         pending.remove(time);
+        fire(ctx.getCurrentKey(), time, due, out);
+    }
+
+    /** Adds the events of {@code time} to the history and emits the row as of it, the patient's newest. */
+    private void fire(String patientId, long time, List<PatientEvent> due, Collector<Row> out) throws Exception {
         // Rows may still be corrected back to the allowed lateness, and each needs the look-back before it.
         long keepFrom = time - FeatureCalculator.LOOKBACK - allowedLatenessMillis;
         List<PatientEvent> kept = new ArrayList<>();
@@ -114,7 +125,7 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
         recent.update(kept);
         profiles.update(newProfiles);
         newestRow.update(time);
-        emit(ctx.getCurrentKey(), time, history(kept), out);
+        emit(patientId, time, history(kept), out);
     }
 
     private PatientHistory history(List<PatientEvent> events) throws Exception {

@@ -17,6 +17,9 @@ import java.net.URI;
  */
 public final class LocalFlink implements AutoCloseable {
 
+    /** Two cores on the reference machine: every operator gets two subtasks unless a job says otherwise. */
+    private static final int PARALLELISM = 2;
+
     private final MiniCluster cluster;
     private final URI restAddress;
 
@@ -34,8 +37,7 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, restPort);
-        // Two cores on the reference machine: every operator gets two subtasks unless a job says otherwise.
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, PARALLELISM);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("128m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));
@@ -56,7 +58,13 @@ public final class LocalFlink implements AutoCloseable {
 
     /** An environment whose jobs run on this cluster; {@code conf} carries runtime mode, checkpointing etc. */
     public StreamExecutionEnvironment environment(Configuration conf) {
-        return StreamExecutionEnvironment.createRemoteEnvironment(restAddress.getHost(), restAddress.getPort(), conf);
+        // A client-side environment takes its default parallelism from its own configuration (1 unless
+        // set), not from the cluster's, so the cluster's default is passed on here.
+        Configuration withParallelism = new Configuration(conf);
+        if (!conf.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+            withParallelism.set(CoreOptions.DEFAULT_PARALLELISM, PARALLELISM);
+        }
+        return StreamExecutionEnvironment.createRemoteEnvironment(restAddress.getHost(), restAddress.getPort(), withParallelism);
     }
 
     @Override
