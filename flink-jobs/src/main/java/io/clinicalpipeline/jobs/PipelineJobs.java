@@ -99,7 +99,7 @@ public final class PipelineJobs {
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.BATCH));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         s.lakehouse().createTables(tEnv, featureDatabase);
-        String table = "`paimon`.`" + featureDatabase + "`.`" + FeatureJob.FEATURES_TABLE + "`";
+        String table = new TableStreams(tEnv, featureDatabase).path(FeatureJob.FEATURES_TABLE);
         String columns = tEnv.from(table).getResolvedSchema().getColumnNames().stream()
                 .map(c -> "`" + c + "`").collect(Collectors.joining(", "));
         tEnv.toDataStream(tEnv.sqlQuery("SELECT " + columns + " FROM (SELECT *, ROW_NUMBER() OVER ("

@@ -59,7 +59,8 @@ public final class TableStreams {
         inserts.attachAsDataStream();
     }
 
-    private String path(String table) {
+    /** The table's fully qualified, quoted name, for SQL written against it. */
+    public String path(String table) {
         return "`paimon`.`" + database + "`.`" + table + "`";
     }
 }
