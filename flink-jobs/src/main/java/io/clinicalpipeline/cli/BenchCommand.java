@@ -29,30 +29,47 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code bin/pipeline bench ingest}: events/s from Kafka through bronze into silver, next to a plain Kafka
- * consumer reading the same topics in the same run, so the ratio means something on a noisy machine.
+ * {@code bin/pipeline bench ingest|features}. Every figure is printed next to a baseline measured in the same
+ * run, so the ratio means something on a noisy machine. Ingest: events/s from Kafka through bronze into
+ * silver, next to a plain Kafka consumer reading the same topics; features: see {@link FeaturesBench}.
  */
 final class BenchCommand {
 
     private BenchCommand() {}
 
     static int run(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("ingest")) {
-            System.err.println("Usage: bin/pipeline bench ingest [options]   (bench ingest --help for options)");
-            return args.length > 0 && args[0].equals("--help") ? 0 : 2;
+        String which = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (which) {
+            case "ingest":
+                return ingest(rest);
+            case "features":
+                return FeaturesBench.run(rest);
+            default:
+                System.err.println("Usage: bin/pipeline bench ingest|features [options]   (bench <which> --help for options)");
+                return which.equals("--help") ? 0 : 2;
         }
+    }
+
+    /** The emptied {@code --data-dir}. */
+    static Path scratch(Options o) throws java.io.IOException {
+        Path dataDir = Path.of(o.get("data-dir")).toAbsolutePath();
+        DemoCommand.deleteRecursively(dataDir);
+        Files.createDirectories(dataDir);
+        return dataDir;
+    }
+
+    private static int ingest(String[] args) throws Exception {
         Options o = Common.kafka(new Options("bench ingest",
                 "Fills Kafka with --events generated events, reads them once with a plain consumer (the baseline)\n"
                         + "and once through ingest + silver, and prints both rates, their ratio and the peak heap."), false)
                 .option("events", "N", "1000000", "approximate number of events to generate")
                 .option("data-dir", "DIR", "data/bench", "scratch directory (emptied at start)")
                 .option("checkpoint-interval", "SECONDS", "5", "checkpoint interval of the jobs");
-        if (!o.parse(Arrays.copyOfRange(args, 1, args.length))) {
+        if (!o.parse(args)) {
             return 0;
         }
-        Path dataDir = Path.of(o.get("data-dir")).toAbsolutePath();
-        DemoCommand.deleteRecursively(dataDir);
-        Files.createDirectories(dataDir);
+        Path dataDir = scratch(o);
         Topics topics = Common.topics(o);
         try (LocalRuntime runtime = LocalRuntime.start(dataDir, o.get("bootstrap"), null, 0, "9450-9499", 4)) {
             int patients = 2000;
@@ -124,7 +141,7 @@ final class BenchCommand {
         return System.nanoTime() - started;
     }
 
-    private static long peakHeapBytes() {
+    static long peakHeapBytes() {
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {

@@ -47,20 +47,24 @@ final class FeaturesCommand {
 
     /** How the feature operator treats time; shared by the job command and the demo. */
     static Options jobOptions(Options o) {
-        return o.option("out-of-orderness", "DURATION", "30s", "how far behind the newest event the watermark stays while events flow")
+        return o.option("out-of-orderness", "DURATION", "5s", "how far behind the newest event the watermark stays while events flow")
                 .option("allowed-lateness", "DURATION", "24h", "an event this far behind its patient's newest feature row still "
                         + "corrects it; older ones go to feature_late_events")
-                .option("quiet-after", "DURATION", "5s", "after this long without input the newest events are final (watermark catches up)");
+                .option("quiet-after", "DURATION", "5s", "after this long without input the newest events are final (watermark catches up)")
+                .option("max-wait", "DURATION", "15s", "an event waits at most this long (processing time) for the watermark; "
+                        + "stragglers then correct its row (0s: no bound)")
+                .option("redis-max-delay", "DURATION", "200ms", "longest a feature update waits to be batched into a Redis pipeline");
     }
 
     /** @param redisUri null: no online store */
     static FeatureJob.Settings jobSettings(Options o, String redisUri) {
         return new FeatureJob.Settings(o.getDuration("out-of-orderness"), o.getDuration("allowed-lateness"),
-                o.getDuration("quiet-after"), redisUri == null ? null : redisSink(o, redisUri));
+                o.getDuration("quiet-after"), o.getDuration("max-wait"),
+                redisUri == null ? null : redisSink(o, redisUri, o.getDuration("redis-max-delay")));
     }
 
-    static RedisFeatureSink redisSink(Options o, String redisUri) {
-        return new RedisFeatureSink(redisUri, o.getDuration("redis-ttl"), 500, 8, Duration.ofMillis(200));
+    static RedisFeatureSink redisSink(Options o, String redisUri, Duration maxDelay) {
+        return new RedisFeatureSink(redisUri, o.getDuration("redis-ttl"), 500, maxDelay, 8, Duration.ofMillis(200));
     }
 
     private static int catalog(String[] args) throws Exception {
@@ -89,7 +93,8 @@ final class FeaturesCommand {
         }
         JobSettings s = new JobSettings(null, null, new Lakehouse(o.get("warehouse")), o.get("database"), Duration.ZERO, null, Duration.ZERO);
         var job = PipelineJobs.startMaterialize(StreamExecutionEnvironment::getExecutionEnvironment, s, s.database(),
-                redisSink(o, Common.redisUri(o, o.get("redis"))));
+                // A batch load: full pipelines only, the rest at the end of input.
+                redisSink(o, Common.redisUri(o, o.get("redis")), Duration.ZERO));
         job.getJobExecutionResult().get();
         System.out.println("features: newest rows of " + s.database() + "." + FeatureJob.FEATURES_TABLE + " written to " + o.get("redis"));
         return 0;

@@ -22,7 +22,7 @@ public final class Main {
         register("reconcile", "count records per topic in Kafka, bronze, silver and rejects; fail if they differ", JobCommands::reconcile);
         register("features", "patient features: catalog, run (streaming|batch), materialize, training-set, get", FeaturesCommand::run);
         register("sql", "Flink SQL client on the pipeline's Paimon tables", SqlCommand::run);
-        register("bench", "benchmarks: bench ingest", BenchCommand::run);
+        register("bench", "benchmarks: bench ingest | bench features", BenchCommand::run);
     }
 
     private Main() {}

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
@@ -32,22 +33,40 @@ import java.util.TreeSet;
  * allowed lateness, is merged into the history and every row from its time on is emitted again, corrected;
  * downstream both stores are upserts (Paimon by key, Redis by event time), so the streaming result converges
  * to the batch result. Older events go to a side output and are counted, never silently dropped.
+ *
+ * <p>Corrections are coalesced: stragglers are merged at once, and the rows behind them are emitted again
+ * {@code maxWaitMillis} after the first of them, once for all that arrived meanwhile (a backfill whose tables
+ * are read at different speeds would otherwise recompute a patient's rows once per straggler).
+ *
+ * <p>No event waits for the watermark longer than {@code maxWaitMillis} of processing time: a lagging
+ * input, or Flink's idleness handling declining to flush the last watermarks (it flushes only when the
+ * input that goes idle last holds the minimum), must not hold a patient's online features back. The
+ * patient's pending events are then emitted in time order, and a straggler corrects them like any late event.
  */
 public final class ComputeFeatures extends KeyedProcessFunction<String, PatientEvent, Row> {
     private static final long serialVersionUID = 1L;
 
     private final long allowedLatenessMillis;
+    private final long maxWaitMillis;
     private final OutputTag<PatientEvent> tooLate;
     private transient MapState<Long, List<PatientEvent>> pending;
     private transient ListState<PatientEvent> recent;
     private transient ListState<PatientEvent> profiles;
     private transient ValueState<Long> newestRow;
+    /** The oldest time of stragglers merged since the last correction; null when the emitted rows are current. */
+    private transient ValueState<Long> dirtyFrom;
     private transient Counter lateEvents;
     private transient Counter correctedRows;
     private transient Counter featureUpdates;
+    private transient Counter emittedBeforeWatermark;
 
-    public ComputeFeatures(long allowedLatenessMillis, OutputTag<PatientEvent> tooLate) {
+    /**
+     * @param maxWaitMillis longest an event waits for the watermark, and a correction for others to join it, in
+     *     processing time; 0: events wait for the watermark however long, and each straggler corrects at once
+     */
+    public ComputeFeatures(long allowedLatenessMillis, long maxWaitMillis, OutputTag<PatientEvent> tooLate) {
         this.allowedLatenessMillis = allowedLatenessMillis;
+        this.maxWaitMillis = maxWaitMillis;
         this.tooLate = tooLate;
     }
 
@@ -58,9 +77,11 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
         recent = getRuntimeContext().getListState(new ListStateDescriptor<>("recent", event));
         profiles = getRuntimeContext().getListState(new ListStateDescriptor<>("profiles", event));
         newestRow = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-row", Types.LONG));
+        dirtyFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty-from", Types.LONG));
         lateEvents = getRuntimeContext().getMetricGroup().counter("featureLateEvents");
         correctedRows = getRuntimeContext().getMetricGroup().counter("featureCorrectedRows");
         featureUpdates = getRuntimeContext().getMetricGroup().counter("featureUpdates");
+        emittedBeforeWatermark = getRuntimeContext().getMetricGroup().counter("featureRowsBeforeWatermark");
     }
 
     @Override
@@ -71,6 +92,9 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
                 List<PatientEvent> atTime = pending.get(e.eventTime);
                 pending.put(e.eventTime, replace(atTime == null ? new ArrayList<>() : atTime, e));
                 ctx.timerService().registerEventTimeTimer(e.eventTime);
+                if (maxWaitMillis > 0) {
+                    ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + maxWaitMillis);
+                }
             } else {
                 // The watermark has passed it already: a timer would wait for the next watermark, which
                 // may never come once the input is idle. Nothing of this patient is newer, so emit it now.
@@ -82,26 +106,60 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
         } else {
             ListState<PatientEvent> into = PatientEvent.PROFILE.equals(e.kind) ? profiles : recent;
             into.update(replace(copy(into), e));
-            TreeSet<Long> times = new TreeSet<>();
-            for (PatientEvent old : recent.get()) {
-                if (old.eventTime >= e.eventTime) {
+            Long dirty = dirtyFrom.value();
+            if (maxWaitMillis == 0) {
+                correct(ctx.getCurrentKey(), e.eventTime, out);
+            } else if (dirty == null || e.eventTime < dirty) {
+                // A replay delivers stragglers in bursts: one recomputation per patient and wait, not one per event.
+                dirtyFrom.update(e.eventTime);
+                if (dirty == null) {
+                    ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + maxWaitMillis);
+                }
+            }
+        }
+    }
+
+    /** Emits again every row at or after {@code from} up to the newest, from the history as it is now. */
+    private void correct(String patientId, long from, Collector<Row> out) throws Exception {
+        TreeSet<Long> times = new TreeSet<>();
+        for (Iterable<PatientEvent> events : List.of(recent.get(), profiles.get())) {
+            for (PatientEvent old : events) {
+                if (old.eventTime >= from) {
                     times.add(old.eventTime);
                 }
             }
-            times.add(e.eventTime);
-            PatientHistory history = history(copy(recent));
-            for (long time : times) {
-                emit(ctx.getCurrentKey(), time, history, out);
-                correctedRows.inc();
-            }
+        }
+        PatientHistory history = history(copy(recent));
+        for (long time : times) {
+            emit(patientId, time, history, out);
+            correctedRows.inc();
         }
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Row> out) throws Exception {
-        List<PatientEvent> due = pending.get(time);
-        pending.remove(time);
-        fire(ctx.getCurrentKey(), time, due, out);
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            List<PatientEvent> due = pending.get(time);
+            pending.remove(time);
+            fire(ctx.getCurrentKey(), time, due, out);
+            return;
+        }
+        Long dirty = dirtyFrom.value();
+        if (dirty != null) {
+            dirtyFrom.clear();
+            correct(ctx.getCurrentKey(), dirty, out);
+        }
+        // Waited long enough: everything pending goes out now, oldest first, as the event-time timers would.
+        List<Long> times = new ArrayList<>();
+        pending.keys().forEach(times::add);
+        times.sort(null);
+        for (long t : times) {
+            List<PatientEvent> due = pending.get(t);
+            pending.remove(t);
+            ctx.timerService().deleteEventTimeTimer(t);
+            fire(ctx.getCurrentKey(), t, due, out);
+            emittedBeforeWatermark.inc();
+        }
     }
 
     /** Adds the events of {@code time} to the history and emits the row as of it, the patient's newest. */

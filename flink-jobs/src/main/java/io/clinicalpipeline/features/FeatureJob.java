@@ -36,7 +36,8 @@ public final class FeatureJob {
     public static final String FEATURES_TABLE = "patient_features";
     public static final String LATE_TABLE = "feature_late_events";
 
-    private static final Map<EventKind, String> INPUTS = Map.of(EventKind.VITALS, PatientEvent.VITALS,
+    /** The silver inputs of the feature job, each with the {@link PatientEvent} kind its rows become. */
+    public static final Map<EventKind, String> INPUTS = Map.of(EventKind.VITALS, PatientEvent.VITALS,
             EventKind.LABS, PatientEvent.LAB, EventKind.MEDICATIONS, PatientEvent.MEDICATION,
             EventKind.PATIENTS, PatientEvent.PROFILE);
 
@@ -44,9 +45,10 @@ public final class FeatureJob {
      * @param outOfOrderness how far behind the newest event the watermark stays while events flow
      * @param allowedLateness how far behind a patient's newest feature row an event may still correct it
      * @param quietAfter how long the input must be quiet before the watermark catches up with the newest event
+     * @param maxWait longest an event waits for the watermark (processing time) before its row is emitted anyway
      * @param redis the online store, or null (batch mode, or Paimon only)
      */
-    public record Settings(Duration outOfOrderness, Duration allowedLateness, Duration quietAfter,
+    public record Settings(Duration outOfOrderness, Duration allowedLateness, Duration quietAfter, Duration maxWait,
                            RedisFeatureSink redis) implements Serializable {}
 
     private FeatureJob() {}
@@ -79,7 +81,7 @@ public final class FeatureJob {
         }
         SingleOutputStreamOperator<Row> features = events
                 .keyBy(e -> e.patientId)
-                .process(new ComputeFeatures(settings.allowedLateness().toMillis(), tooLate))
+                .process(new ComputeFeatures(settings.allowedLateness().toMillis(), settings.maxWait().toMillis(), tooLate))
                 .returns(out.rowType(FEATURES_TABLE))
                 .name("compute-features").uid("compute-features");
         out.write(FEATURES_TABLE, features);
@@ -107,7 +109,7 @@ public final class FeatureJob {
     }
 
     /** Inserts and updates of a silver table as events; a retracted row (before an update, a delete) is not an event. */
-    private static final class ToPatientEvent implements FlatMapFunction<Row, PatientEvent> {
+    static final class ToPatientEvent implements FlatMapFunction<Row, PatientEvent> {
         private static final long serialVersionUID = 1L;
         private final String kind;
 

@@ -45,8 +45,13 @@ class ComputeFeaturesTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, PatientEvent, Row> harness(long allowedLatenessMinutes) throws Exception {
+        return harness(allowedLatenessMinutes, 0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, PatientEvent, Row> harness(long allowedLatenessMinutes,
+                                                                                            long maxWaitMillis) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ComputeFeatures(allowedLatenessMinutes * MIN, LATE)),
+                new KeyedProcessOperator<>(new ComputeFeatures(allowedLatenessMinutes * MIN, maxWaitMillis, LATE)),
                 (PatientEvent e) -> e.patientId, Types.STRING);
         ExternalTypeInfo<Row> rowType = ExternalTypeInfo.of(FeatureRows.rowType());
         h.setup(rowType.createSerializer(new SerializerConfigImpl()));
@@ -82,6 +87,32 @@ class ComputeFeaturesTest {
         assertEquals(100.0, out.get(1).getField(HR_LAST_1H));
         assertEquals(90.0, out.get(1).getField(HR_MEAN_1H));
         assertEquals(FeatureCalculator.VERSION, out.get(1).getField(2));
+    }
+
+    @Test
+    void aStalledWatermarkHoldsNoRowLongerThanTheMaxWaitAndAStragglerCorrectsIt() throws Exception {
+        var h = harness(30, 15_000);
+        h.setProcessingTime(1_000);
+        send(h, vitals("P1", 20, 100));
+        send(h, vitals("P1", 10, 80));
+        h.setProcessingTime(15_999);
+        assertEquals(0, rows(h).size(), "within the max wait the rows wait for the watermark");
+        h.setProcessingTime(16_000);
+        List<Row> out = rows(h);
+        assertEquals(List.of(at(10), at(20)), out.stream().map(r -> r.getField(1)).collect(Collectors.toList()),
+                "no watermark came, yet both rows are out, oldest first");
+        assertEquals(90.0, out.get(1).getField(HR_MEAN_1H));
+
+        send(h, vitals("P1", 15, 60)); // behind the rows already out: merged, the rows behind it corrected later
+        send(h, vitals("P1", 12, 70)); // a second straggler joins the same correction
+        h.processWatermark(T0 + 30 * MIN);
+        h.setProcessingTime(30_999);
+        assertEquals(2, rows(h).size(), "corrections wait for stragglers to gather; the watermark re-emits nothing");
+        h.setProcessingTime(31_000);
+        List<Row> corrected = rows(h).subList(2, rows(h).size());
+        assertEquals(List.of(at(12), at(15), at(20)), corrected.stream().map(r -> r.getField(1)).collect(Collectors.toList()),
+                "both stragglers' rows and the later one, once each");
+        assertEquals(77.5, corrected.get(2).getField(HR_MEAN_1H));
     }
 
     @Test

@@ -33,9 +33,10 @@ class RedisFeatureSinkTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
             ExternalTypeInfo<Row> type = ExternalTypeInfo.of(FeatureRows.rowType());
-            // P1's newer row comes first; the older one after it must not overwrite it.
+            // P1's newer row comes first; the older one after it must not overwrite it. Pipelines of one row
+            // each, so the older row reaches Redis and its guard.
             env.fromData(type, row("P1", T + 60_000, 130), row("P1", T, 80), row("P2", T, 95))
-                    .sinkTo(new RedisFeatureSink(redis.uri(), Duration.ofHours(1), 2, 3, Duration.ofMillis(10)))
+                    .sinkTo(new RedisFeatureSink(redis.uri(), Duration.ofHours(1), 1, Duration.ZERO, 3, Duration.ofMillis(10)))
                     .name("redis-features");
             env.execute("redis sink test");
 
@@ -47,6 +48,64 @@ class RedisFeatureSinkTest {
                 assertEquals("95.0", store.get("P2").get("heart_rate_1h_last"));
                 assertFalse(p1.containsKey("lactate_latest"), "null features are not stored");
             }
+        }
+    }
+
+    @Test
+    void aBufferKeepsEachPatientsNewestRowAndAtEqualTimesTheLaterOne(@TempDir Path dir) throws Exception {
+        try (LocalRedis redis = LocalRedis.start(dir)) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.fromData(ExternalTypeInfo.of(FeatureRows.rowType()),
+                            row("P1", T, 80), row("P1", T + 60_000, 130), row("P1", T + 60_000, 140), row("P1", T, 90))
+                    .sinkTo(new RedisFeatureSink(redis.uri(), Duration.ofHours(1), 500, Duration.ZERO, 3, Duration.ofMillis(10)))
+                    .name("redis-features");
+            env.execute("redis sink coalescing test");
+            try (RedisFeatureStore store = new RedisFeatureStore(redis.uri(), Duration.ofHours(1), 1, Duration.ofMillis(1))) {
+                assertEquals("140.0", store.get("P1").get("heart_rate_1h_last"), "the correction at the newest time wins");
+            }
+        }
+    }
+
+    @Test
+    void aLoneUpdateIsWrittenAfterTheMaxDelayWithoutACheckpoint(@TempDir Path dir) throws Exception {
+        try (LocalRedis redis = LocalRedis.start(dir)) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            // The source side runs in its own task, so its wait does not block the sink's timers.
+            env.disableOperatorChaining();
+            // Far from full and no checkpoints: only the max-delay timer can write the first row before the
+            // second source element, which waits for it, lets the input end.
+            env.fromSequence(1, 2)
+                    .map(new RowOnceTheFirstIsOnline(redis.uri()), ExternalTypeInfo.of(FeatureRows.rowType()))
+                    .sinkTo(new RedisFeatureSink(redis.uri(), Duration.ofHours(1), 500, Duration.ofMillis(50), 3, Duration.ofMillis(10)))
+                    .name("redis-features");
+            env.execute("redis sink max delay test");
+        }
+    }
+
+    private static final class RowOnceTheFirstIsOnline implements org.apache.flink.api.common.functions.MapFunction<Long, Row> {
+        private static final long serialVersionUID = 1L;
+        private final String uri;
+
+        RowOnceTheFirstIsOnline(String uri) {
+            this.uri = uri;
+        }
+
+        @Override
+        public Row map(Long n) throws Exception {
+            if (n == 2) {
+                try (RedisFeatureStore store = new RedisFeatureStore(uri, Duration.ofHours(1), 1, Duration.ofMillis(1))) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (store.get("P1").isEmpty()) {
+                        if (System.nanoTime() > deadline) {
+                            throw new AssertionError("the first row never reached Redis: the max-delay flush did not run");
+                        }
+                        Thread.sleep(10);
+                    }
+                }
+            }
+            return row("P" + n, T, 80);
         }
     }
 }

@@ -61,8 +61,9 @@ class FeaturesIT {
 
     /** Each test writes its own Redis database of the shared server. */
     private static FeatureJob.Settings settings(int redisDb) {
-        return new FeatureJob.Settings(Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofSeconds(1),
-                new RedisFeatureSink(redisUri(redisDb), TTL, 200, 5, Duration.ofMillis(100)));
+        // A short max wait, so rows emitted ahead of the watermark and corrected later are part of what is checked.
+        return new FeatureJob.Settings(Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                new RedisFeatureSink(redisUri(redisDb), TTL, 200, Duration.ofMillis(100), 5, Duration.ofMillis(100)));
     }
 
     private static String redisUri(int db) {
@@ -112,7 +113,7 @@ class FeaturesIT {
             try {
                 awaitEveryEventHasARow(silverCounts);
                 PipelineJobs.startFeatures(runtime.flink()::environment, settings, RuntimeExecutionMode.BATCH, "offline",
-                        new FeatureJob.Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO, null)).getJobExecutionResult().get();
+                        new FeatureJob.Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, null)).getJobExecutionResult().get();
                 // Corrections from late events commit with a later checkpoint than the rows they correct.
                 Await.until(() -> rows("clinical").equals(rows("offline")) && redisAgreesWithBatch(3),
                         Duration.ofMinutes(1), () -> "streaming features to converge on the batch features");
@@ -282,7 +283,7 @@ class FeaturesIT {
         JobSettings plantedDb = new JobSettings(null, settings.topics(), settings.lakehouse(), "planted", Duration.ofSeconds(1),
                 null, Duration.ZERO);
         PipelineJobs.startFeatures(runtime.flink()::environment, plantedDb, RuntimeExecutionMode.BATCH, "planted",
-                new FeatureJob.Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO, null)).getJobExecutionResult().get();
+                new FeatureJob.Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, null)).getJobExecutionResult().get();
         var summary = io.clinicalpipeline.features.TrainingSet.build(settings.lakehouse(), "planted",
                 new io.clinicalpipeline.features.TrainingSet.Spec("training", List.of("sepsis"), Duration.ofHours(6),
                         Duration.ofHours(24), 0.6, 0.2));
