@@ -410,13 +410,14 @@ final class FeaturesBench {
         double sinkRate = rows / seconds;
         List<String> lines = new ArrayList<>();
         lines.add(String.format("Redis sink job, patient_features -> Redis (guarded Lua replace of a hash of %.0f fields on average, "
-                        + "pipelines of 500): %,d updates in %.1f s = %,.0f updates/s (job start-up and the Paimon read included)",
+                        + "pipelines of 500, each patient's rows folded to the newest per pipeline): %,d rows in %.1f s = %,.0f rows/s "
+                        + "(job start-up and the Paimon read included)",
                 averageFields(target), rows, seconds, sinkRate));
         URI redis = URI.create(runtime.redisUri());
         Double setRate = redisBenchmark(redis.getHost(), redis.getPort());
         lines.add(setRate == null
                 ? "redis-benchmark not found on PATH: apt-get install -y redis-tools (Debian), then run the bench again for the ratio"
-                : String.format("redis-benchmark -P 16 -t set on the same server: %,.0f SET/s; sink updates / SET = %.4f",
+                : String.format("redis-benchmark -P 16 -t set on the same server: %,.0f SET/s; sink rows / SET = %.4f",
                 setRate, sinkRate / setRate));
         return lines;
     }
