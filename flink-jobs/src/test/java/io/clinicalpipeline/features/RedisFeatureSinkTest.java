@@ -96,13 +96,8 @@ class RedisFeatureSinkTest {
         public Row map(Long n) throws Exception {
             if (n == 2) {
                 try (RedisFeatureStore store = new RedisFeatureStore(uri, Duration.ofHours(1), 1, Duration.ofMillis(1))) {
-                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    while (store.get("P1").isEmpty()) {
-                        if (System.nanoTime() > deadline) {
-                            throw new AssertionError("the first row never reached Redis: the max-delay flush did not run");
-                        }
-                        Thread.sleep(10);
-                    }
+                    io.clinicalpipeline.jobs.Await.until(() -> !store.get("P1").isEmpty(), Duration.ofSeconds(60),
+                            () -> "the first row in Redis: the max-delay flush did not run");
                 }
             }
             return row("P" + n, T, 80);
