@@ -1,0 +1,160 @@
+package io.clinicalpipeline.model.ml.classification;
+
+import io.clinicalpipeline.model.ml.common.PartitionedPoints;
+import io.clinicalpipeline.model.ml.common.Tables;
+import io.clinicalpipeline.model.ml.param.HasClassWeight;
+import org.apache.flink.ml.api.Estimator;
+import org.apache.flink.ml.classification.logisticregression.LogisticRegressionModelData;
+import org.apache.flink.ml.linalg.Vectors;
+import org.apache.flink.ml.param.Param;
+import org.apache.flink.ml.util.ParamUtils;
+import org.apache.flink.ml.util.ReadWriteUtils;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Binary logistic regression with elastic-net regularisation and class weights, fitted by Newton's method on
+ * bounded input: the points are cached once per subtask, then every round is one bounded job in which each
+ * subtask sums the gradient and Hessian of its share (see {@link PartitionedPoints}); the client adds the partial
+ * sums and solves for the next step. Newton needs a handful of rounds where gradient descent needs hundreds, and
+ * each round's only communication is a d×d matrix per subtask.
+ *
+ * <p>Labels are 0 or 1. Row weights come from {@code weightCol}; {@code classWeight=balanced} reweighs classes.
+ */
+public class LogisticRegression implements Estimator<LogisticRegression, LogisticRegressionModel>,
+        LogisticRegressionParams<LogisticRegression> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogisticRegression.class);
+
+    private final Map<Param<?>, Object> paramMap = new HashMap<>();
+
+    public LogisticRegression() {
+        ParamUtils.initializeMapWithDefaultValues(paramMap, this);
+    }
+
+    @Override
+    public LogisticRegressionModel fit(Table... inputs) {
+        if (inputs.length != 1) {
+            throw new IllegalArgumentException("LogisticRegression fits one table, got " + inputs.length);
+        }
+        StreamTableEnvironment tEnv = Tables.environment(inputs[0]);
+        long started = System.currentTimeMillis();
+        try {
+            PartitionedPoints.Cached cached = PartitionedPoints.cache(
+                    org.apache.flink.ml.common.datastream.TableUtils.getExecutionEnvironment(tEnv),
+                    Tables.points(inputs[0], getFeaturesCol(), getLabelCol(), getWeightCol()),
+                    getScratchDir(), "logistic regression: cache points", new LabelCheck());
+            try (PartitionedPoints points = cached.points()) {
+                double[] check = cached.firstPass().sum();
+                validate(check, points.features());
+                double[] classWeights = classWeights(check[LabelCheck.NEGATIVE], check[LabelCheck.POSITIVE]);
+                int d = points.features();
+                ElasticNetNewton newton = new ElasticNetNewton(d, getFitIntercept() ? d - 1 : -1, getReg(),
+                        getElasticNet(), getTol());
+                List<TrainingTrace.Round> rounds = new ArrayList<>();
+                for (int round = 1; round <= getMaxIter() && !newton.converged(); round++) {
+                    PartitionedPoints.PassResult sums = points.run("logistic regression: round " + round,
+                            new LogisticPass(newton.candidate(), classWeights[0], classWeights[1]));
+                    double objective = newton.update(sums.sum());
+                    rounds.add(new TrainingTrace.Round(round, objective, sums.pointsPerSubtask()));
+                    LOG.info("logistic regression round {}: objective {} over {} points {}", round,
+                            String.format("%.8f", objective), sums.points(), java.util.Arrays.toString(sums.pointsPerSubtask()));
+                }
+                LogisticRegressionModel model = new LogisticRegressionModel()
+                        .setModelData(new LogisticRegressionModelData(Vectors.dense(newton.coefficients()), 0L));
+                ParamUtils.updateExistingParams(model, paramMap);
+                model.trace(new TrainingTrace(rounds, newton.converged(), System.currentTimeMillis() - started));
+                return model;
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("logistic regression failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void validate(double[] check, int features) {
+        if (check[LabelCheck.INVALID_LABEL] > 0) {
+            throw new IllegalArgumentException((long) check[LabelCheck.INVALID_LABEL] + " rows have a label in '"
+                    + getLabelCol() + "' that is not 0 or 1 (or a weight that is missing or negative); map the "
+                    + "positive class to 1 first (the train command's --positive does)");
+        }
+        if (check[LabelCheck.NON_FINITE] > 0) {
+            throw new IllegalArgumentException((long) check[LabelCheck.NON_FINITE] + " rows have NaN or infinite "
+                    + "features; impute them first (TabularEncoder does)");
+        }
+        if (getFitIntercept() && check[LabelCheck.NOT_INTERCEPT] > 0) {
+            throw new IllegalArgumentException("fitIntercept=true needs the last of the " + features + " features "
+                    + "to be the constant 1 that TabularEncoder appends, but " + (long) check[LabelCheck.NOT_INTERCEPT]
+                    + " rows differ; append it or set fitIntercept=false");
+        }
+        if (check[LabelCheck.POSITIVE] <= 0 || check[LabelCheck.NEGATIVE] <= 0) {
+            throw new IllegalArgumentException("the training rows hold only one class (positive weight "
+                    + check[LabelCheck.POSITIVE] + ", negative weight " + check[LabelCheck.NEGATIVE] + ")");
+        }
+    }
+
+    private double[] classWeights(double negative, double positive) {
+        if (HasClassWeight.BALANCED.equals(getClassWeight())) {
+            double total = negative + positive;
+            return new double[] {total / (2 * negative), total / (2 * positive)};
+        }
+        return new double[] {1, 1};
+    }
+
+    @Override
+    public void save(String path) throws IOException {
+        ReadWriteUtils.saveMetadata(this, path);
+    }
+
+    public static LogisticRegression load(StreamTableEnvironment tEnv, String path) throws IOException {
+        return ReadWriteUtils.loadStageParam(path);
+    }
+
+    @Override
+    public Map<Param<?>, Object> getParamMap() {
+        return paramMap;
+    }
+
+    /** Weight per class and the rows that cannot be trained on, counted while the points are cached. */
+    static final class LabelCheck implements PartitionedPoints.Pass {
+        static final int NEGATIVE = 0;
+        static final int POSITIVE = 1;
+        static final int INVALID_LABEL = 2;
+        static final int NON_FINITE = 3;
+        static final int NOT_INTERCEPT = 4;
+
+        @Override
+        public int size() {
+            return 5;
+        }
+
+        @Override
+        public void add(double[] partial, double[] point) {
+            double label = point[0];
+            double weight = point[1];
+            if (!(weight >= 0) || (label != 0 && label != 1)) {
+                partial[INVALID_LABEL]++;
+                return;
+            }
+            partial[label == 1 ? POSITIVE : NEGATIVE] += weight;
+            for (int j = 2; j < point.length; j++) {
+                if (!Double.isFinite(point[j])) {
+                    partial[NON_FINITE]++;
+                    break;
+                }
+            }
+            if (point.length < 3 || point[point.length - 1] != 1) {
+                partial[NOT_INTERCEPT]++;
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.clinicalpipeline.model.ml.common;
+
+import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.functions.RichMapPartitionFunction;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * Training points cached as one binary file per parallel subtask, so that an iterative solver runs each of its
+ * rounds as one bounded job in which every subtask reads its own share and sums a small partial result.
+ *
+ * <p>Flink ML 2.3's iteration module is not available here (see ARCHITECTURE.md), and a Flink job graph has no
+ * cycles without it; a round per job keeps all subtasks busy at the cost of one job submission per round. A point
+ * is {@code [label, weight, x_1 … x_d]}; files live under a Flink {@link Path}, so on a cluster the scratch
+ * directory must be a shared file system (the default, the JVM's temp directory, suits a single machine).
+ */
+public final class PartitionedPoints implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionedPoints.class);
+    private static final TypeInformation<double[]> DOUBLES = PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO;
+    private static final int BLOCK_POINTS = 4096;
+    private static final int HEADER = 3;
+
+    /** A sum over points: each subtask folds its share into a partial of {@link #size()} values; partials add up. */
+    public interface Pass extends Serializable {
+        int size();
+
+        void add(double[] partial, double[] point);
+    }
+
+    /** The summed partial of a pass and the points each subtask read (index = subtask). */
+    public record PassResult(double[] sum, long[] pointsPerSubtask) {
+        public long points() {
+            long n = 0;
+            for (long p : pointsPerSubtask) {
+                n += p;
+            }
+            return n;
+        }
+    }
+
+    private final StreamExecutionEnvironment env;
+    private final Path directory;
+    private final int width;
+    private final int parallelism;
+
+    private PartitionedPoints(StreamExecutionEnvironment env, Path directory, int width, int parallelism) {
+        this.env = env;
+        this.directory = directory;
+        this.width = width;
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * Runs one job that spreads {@code points} evenly over the environment's parallelism, writes each subtask's
+     * share to its own file and runs {@code firstPass} over it on the way. Every point must have the same width
+     * ({@code [label, weight, x…]}); the first pass's size must not depend on it.
+     *
+     * @param scratch a directory for the files, or empty for the JVM's temp directory
+     */
+    public static Cached cache(StreamExecutionEnvironment env, DataStream<double[]> points, String scratch,
+                               String jobName, Pass firstPass) throws Exception {
+        int parallelism = env.getParallelism();
+        String base = scratch == null || scratch.isBlank() ? System.getProperty("java.io.tmpdir") : scratch;
+        Path directory = new Path(base, "clinical-train-" + UUID.randomUUID());
+        try {
+            DataStream<double[]> partials = points.rebalance()
+                    .fullWindowPartition()
+                    .mapPartition(new WriteShare(directory, firstPass))
+                    .returns(DOUBLES)
+                    .name("cache training points")
+                    .setParallelism(parallelism);
+            Summed first = sum(partials, jobName, firstPass.size(), parallelism);
+            if (first.width < 0) {
+                throw new IllegalArgumentException("the training input has no rows");
+            }
+            LOG.info("cached {} points of {} features in {} shares {} under {}", first.result.points(),
+                    first.width - 2, parallelism, Arrays.toString(first.result.pointsPerSubtask()), directory);
+            return new Cached(new PartitionedPoints(env, directory, first.width, parallelism), first.result);
+        } catch (Exception e) {
+            delete(directory);
+            throw e;
+        }
+    }
+
+    /** The cached points and the result of the pass run while caching them. */
+    public record Cached(PartitionedPoints points, PassResult firstPass) {}
+
+    /** Runs {@code pass} over the cached points as one bounded job; subtask i reads share i. */
+    public PassResult run(String jobName, Pass pass) throws Exception {
+        DataStream<double[]> partials = env.fromSequence(0, parallelism - 1)
+                .name("shares").setParallelism(1)
+                .partitionCustom(new ByIndex(), share -> share)
+                .map(new ReadShare(directory, width, pass))
+                .returns(DOUBLES)
+                .name(jobName)
+                .setParallelism(parallelism);
+        return sum(partials, jobName, pass.size(), parallelism).result;
+    }
+
+    /** Features per point (the width without label and weight). */
+    public int features() {
+        return width - 2;
+    }
+
+    @Override
+    public void close() throws IOException {
+        delete(directory);
+    }
+
+    private static void delete(Path directory) throws IOException {
+        FileSystem fs = directory.getFileSystem();
+        if (fs.exists(directory)) {
+            fs.delete(directory, true);
+        }
+    }
+
+    private record Summed(PassResult result, int width) {}
+
+    private static Summed sum(DataStream<double[]> partials, String jobName, int size, int parallelism)
+            throws Exception {
+        double[] total = new double[size];
+        long[] perSubtask = new long[parallelism];
+        int width = -1;
+        try (CloseableIterator<double[]> it = partials.executeAndCollect(jobName)) {
+            while (it.hasNext()) {
+                double[] partial = it.next();
+                perSubtask[(int) partial[0]] += (long) partial[1];
+                int shareWidth = (int) partial[2];
+                if (shareWidth >= 0 && width >= 0 && shareWidth != width) {
+                    throw new IllegalArgumentException("training rows have features vectors of different sizes ("
+                            + (width - 2) + " and " + (shareWidth - 2) + ")");
+                }
+                width = Math.max(width, shareWidth);
+                for (int i = 0; i < size; i++) {
+                    total[i] += partial[i + HEADER];
+                }
+            }
+        }
+        return new Summed(new PassResult(total, perSubtask), width);
+    }
+
+    private static Path share(Path directory, int subtask) {
+        return new Path(directory, "share-" + subtask);
+    }
+
+    /** Sends share i to subtask i, so each subtask of a round reads exactly one file. */
+    private static final class ByIndex implements Partitioner<Long> {
+        @Override
+        public int partition(Long share, int numPartitions) {
+            return (int) (share % numPartitions);
+        }
+    }
+
+    private static final class WriteShare extends RichMapPartitionFunction<double[], double[]> {
+        private final Path directory;
+        private final Pass pass;
+
+        WriteShare(Path directory, Pass pass) {
+            this.directory = directory;
+            this.pass = pass;
+        }
+
+        @Override
+        public void mapPartition(Iterable<double[]> points, Collector<double[]> out) throws Exception {
+            int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            double[] partial = new double[pass.size()];
+            long count = 0;
+            int width = -1;
+            ByteBuffer block = null;
+            DoubleBuffer doubles = null;
+            Path file = share(directory, subtask);
+            try (FSDataOutputStream os = file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE)) {
+                for (double[] point : points) {
+                    if (width < 0) {
+                        width = point.length;
+                        block = ByteBuffer.allocate(BLOCK_POINTS * width * Double.BYTES);
+                        doubles = block.asDoubleBuffer();
+                    } else if (point.length != width) {
+                        throw new IllegalArgumentException("training rows have features vectors of different sizes ("
+                                + (width - 2) + " and " + (point.length - 2) + ")");
+                    }
+                    pass.add(partial, point);
+                    count++;
+                    doubles.put(point);
+                    if (!doubles.hasRemaining()) {
+                        os.write(block.array(), 0, block.capacity());
+                        doubles.clear();
+                    }
+                }
+                if (block != null) {
+                    os.write(block.array(), 0, doubles.position() * Double.BYTES);
+                }
+            }
+            out.collect(result(subtask, count, width, partial));
+        }
+    }
+
+    private static final class ReadShare extends RichMapFunction<Long, double[]> {
+        private final Path directory;
+        private final int width;
+        private final Pass pass;
+
+        ReadShare(Path directory, int width, Pass pass) {
+            this.directory = directory;
+            this.width = width;
+            this.pass = pass;
+        }
+
+        @Override
+        public double[] map(Long share) throws IOException {
+            double[] partial = new double[pass.size()];
+            long count = 0;
+            Path file = share(directory, share.intValue());
+            byte[] bytes = new byte[BLOCK_POINTS * width * Double.BYTES];
+            double[] point = new double[width];
+            DoubleBuffer doubles = ByteBuffer.wrap(bytes).asDoubleBuffer();
+            try (FSDataInputStream in = file.getFileSystem().open(file)) {
+                int filled = 0;
+                int read;
+                while ((read = in.read(bytes, filled, bytes.length - filled)) >= 0) {
+                    filled += read;
+                    if (filled < bytes.length) {
+                        continue;
+                    }
+                    count += fold(doubles, filled, point, partial);
+                    filled = 0;
+                }
+                count += fold(doubles, filled, point, partial);
+            }
+            return result(share.intValue(), count, width, partial);
+        }
+
+        private int fold(DoubleBuffer doubles, int bytes, double[] point, double[] partial) {
+            int points = bytes / (width * Double.BYTES);
+            doubles.clear();
+            for (int i = 0; i < points; i++) {
+                doubles.get(point);
+                pass.add(partial, point);
+            }
+            return points;
+        }
+    }
+
+    /** What a subtask sends to the client: {@code [subtask, points, width or -1 when empty, partial…]}. */
+    private static double[] result(int subtask, long points, int width, double[] partial) {
+        double[] result = new double[partial.length + HEADER];
+        result[0] = subtask;
+        result[1] = points;
+        result[2] = width;
+        System.arraycopy(partial, 0, result, HEADER, partial.length);
+        return result;
+    }
+}
