@@ -20,13 +20,10 @@ final class LogisticPass implements PartitionedPoints.Pass {
         this.positiveWeight = positiveWeight;
     }
 
-    static int size(int d) {
-        return 2 + d + d * (d + 1) / 2;
-    }
-
     @Override
-    public int size() {
-        return size(beta.length);
+    public int size(int width) {
+        int d = beta.length;
+        return 2 + d + d * (d + 1) / 2;
     }
 
     @Override

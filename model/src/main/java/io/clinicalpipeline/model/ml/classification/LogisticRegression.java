@@ -133,7 +133,7 @@ public class LogisticRegression implements Estimator<LogisticRegression, Logisti
         static final int NOT_INTERCEPT = 4;
 
         @Override
-        public int size() {
+        public int size(int width) {
             return 5;
         }
 

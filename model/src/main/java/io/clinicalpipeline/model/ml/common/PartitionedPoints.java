@@ -39,9 +39,12 @@ public final class PartitionedPoints implements AutoCloseable {
     private static final int BLOCK_POINTS = 4096;
     private static final int HEADER = 3;
 
-    /** A sum over points: each subtask folds its share into a partial of {@link #size()} values; partials add up. */
+    /**
+     * A sum over points: each subtask folds its share into a partial of {@code size(width)} values (width: values
+     * per point); partials add up.
+     */
     public interface Pass extends Serializable {
-        int size();
+        int size(int width);
 
         void add(double[] partial, double[] point);
     }
@@ -88,7 +91,7 @@ public final class PartitionedPoints implements AutoCloseable {
                     .returns(DOUBLES)
                     .name("cache training points")
                     .setParallelism(parallelism);
-            Summed first = sum(partials, jobName, firstPass.size(), parallelism);
+            Summed first = sum(partials, jobName, parallelism);
             if (first.width < 0) {
                 throw new IllegalArgumentException("the training input has no rows");
             }
@@ -99,6 +102,21 @@ public final class PartitionedPoints implements AutoCloseable {
             delete(directory);
             throw e;
         }
+    }
+
+    /**
+     * Runs {@code pass} once over {@code points} in parallel without caching them, for estimators that need a
+     * single pass (moments, counts).
+     */
+    public static PassResult aggregate(DataStream<double[]> points, String jobName, Pass pass) throws Exception {
+        int parallelism = points.getExecutionEnvironment().getParallelism();
+        DataStream<double[]> partials = points.rebalance()
+                .fullWindowPartition()
+                .mapPartition(new WriteShare(null, pass))
+                .returns(DOUBLES)
+                .name(jobName)
+                .setParallelism(parallelism);
+        return sum(partials, jobName, parallelism).result;
     }
 
     /** The cached points and the result of the pass run while caching them. */
@@ -113,7 +131,7 @@ public final class PartitionedPoints implements AutoCloseable {
                 .returns(DOUBLES)
                 .name(jobName)
                 .setParallelism(parallelism);
-        return sum(partials, jobName, pass.size(), parallelism).result;
+        return sum(partials, jobName, parallelism).result;
     }
 
     /** Features per point (the width without label and weight). */
@@ -135,9 +153,8 @@ public final class PartitionedPoints implements AutoCloseable {
 
     private record Summed(PassResult result, int width) {}
 
-    private static Summed sum(DataStream<double[]> partials, String jobName, int size, int parallelism)
-            throws Exception {
-        double[] total = new double[size];
+    private static Summed sum(DataStream<double[]> partials, String jobName, int parallelism) throws Exception {
+        double[] total = new double[0];
         long[] perSubtask = new long[parallelism];
         int width = -1;
         try (CloseableIterator<double[]> it = partials.executeAndCollect(jobName)) {
@@ -150,7 +167,10 @@ public final class PartitionedPoints implements AutoCloseable {
                             + (width - 2) + " and " + (shareWidth - 2) + ")");
                 }
                 width = Math.max(width, shareWidth);
-                for (int i = 0; i < size; i++) {
+                if (total.length < partial.length - HEADER) {
+                    total = Arrays.copyOf(total, partial.length - HEADER);
+                }
+                for (int i = 0; i < partial.length - HEADER; i++) {
                     total[i] += partial[i + HEADER];
                 }
             }
@@ -170,6 +190,7 @@ public final class PartitionedPoints implements AutoCloseable {
         }
     }
 
+    /** Folds a subtask's points into the pass and, unless {@code directory} is null, writes them to its share. */
     private static final class WriteShare extends RichMapPartitionFunction<double[], double[]> {
         private final Path directory;
         private final Pass pass;
@@ -182,16 +203,16 @@ public final class PartitionedPoints implements AutoCloseable {
         @Override
         public void mapPartition(Iterable<double[]> points, Collector<double[]> out) throws Exception {
             int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-            double[] partial = new double[pass.size()];
+            double[] partial = new double[0];
             long count = 0;
             int width = -1;
             ByteBuffer block = null;
             DoubleBuffer doubles = null;
-            Path file = share(directory, subtask);
-            try (FSDataOutputStream os = file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE)) {
+            try (FSDataOutputStream os = directory == null ? null : create(share(directory, subtask))) {
                 for (double[] point : points) {
                     if (width < 0) {
                         width = point.length;
+                        partial = new double[pass.size(width)];
                         block = ByteBuffer.allocate(BLOCK_POINTS * width * Double.BYTES);
                         doubles = block.asDoubleBuffer();
                     } else if (point.length != width) {
@@ -200,18 +221,25 @@ public final class PartitionedPoints implements AutoCloseable {
                     }
                     pass.add(partial, point);
                     count++;
+                    if (os == null) {
+                        continue;
+                    }
                     doubles.put(point);
                     if (!doubles.hasRemaining()) {
                         os.write(block.array(), 0, block.capacity());
                         doubles.clear();
                     }
                 }
-                if (block != null) {
+                if (os != null && block != null) {
                     os.write(block.array(), 0, doubles.position() * Double.BYTES);
                 }
             }
             out.collect(result(subtask, count, width, partial));
         }
+    }
+
+    private static FSDataOutputStream create(Path file) throws IOException {
+        return file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE);
     }
 
     private static final class ReadShare extends RichMapFunction<Long, double[]> {
@@ -227,7 +255,7 @@ public final class PartitionedPoints implements AutoCloseable {
 
         @Override
         public double[] map(Long share) throws IOException {
-            double[] partial = new double[pass.size()];
+            double[] partial = new double[pass.size(width)];
             long count = 0;
             Path file = share(directory, share.intValue());
             byte[] bytes = new byte[BLOCK_POINTS * width * Double.BYTES];

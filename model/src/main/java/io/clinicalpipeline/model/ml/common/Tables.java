@@ -4,7 +4,9 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.ml.common.datastream.TableUtils;
+import org.apache.flink.ml.linalg.DenseVector;
 import org.apache.flink.ml.linalg.Vector;
+import org.apache.flink.ml.linalg.typeinfo.DenseVectorTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -57,6 +59,20 @@ public final class Tables {
             out.setField(row.getArity() + i, values[i]);
         }
         return out;
+    }
+
+    /** A row-wise computation of a new vector column, serialisable into the job. */
+    public interface VectorFunction extends java.io.Serializable {
+        double[] apply(Row row);
+    }
+
+    /** {@code input} with a dense-vector column {@code outputCol} computed per row by {@code function}. */
+    public static Table appendVector(Table input, String outputCol, String operatorName, VectorFunction function) {
+        StreamTableEnvironment tEnv = environment(input);
+        return tEnv.fromDataStream(tEnv.toDataStream(input)
+                .map(row -> append(row, new DenseVector(function.apply(row))),
+                        appended(input, new String[] {outputCol}, DenseVectorTypeInfo.INSTANCE))
+                .name(operatorName));
     }
 
     /**
