@@ -108,7 +108,7 @@ public record Encoding(List<Column> columns, boolean withIntercept) implements S
     }
 
     /** A category's key: strings trimmed, whole numbers without ".0" (so 1, 1.0 and "1" are one category). */
-    static String key(Object raw) {
+    public static String key(Object raw) {
         if (raw == null) {
             return null;
         }

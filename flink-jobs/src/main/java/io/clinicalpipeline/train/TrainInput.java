@@ -1,0 +1,205 @@
+package io.clinicalpipeline.train;
+
+import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.model.ml.feature.Encoding;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.RowTypeInfo;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.ml.common.datastream.TableUtils;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.expressions.Expression;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.types.Row;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.apache.flink.table.api.Expressions.$;
+
+/**
+ * Any tabular input as one table for training: the candidate feature columns as they are, {@code label} (1 for
+ * the positive class, 0 otherwise), {@code split} ({@code train} or {@code test}) and {@code problem} (why a row
+ * cannot be used, null when it can). Rows are never dropped silently: the trainer counts them by problem.
+ */
+public record TrainInput(Table table, List<String> candidates, String describe) {
+
+    public static final String LABEL = "label";
+    public static final String SPLIT = "split";
+    public static final String PROBLEM = "problem";
+    /** A Paimon training set's own time-based split column (see sql/20_training_set.sql). */
+    public static final String DATASET_SPLIT = "dataset_split";
+
+    /** How rows become labelled and split. */
+    public record Labels(String column, Set<String> positive, double testFraction, long seed) implements java.io.Serializable {}
+
+    public static TrainInput csv(StreamTableEnvironment tEnv, String path, CsvFormat format, Labels labels) {
+        int labelIndex = format.index(labels.column());
+        List<String> names = new ArrayList<>();
+        List<TypeInformation<?>> types = new ArrayList<>();
+        for (int i = 0; i < format.columns().size(); i++) {
+            if (i != labelIndex) {
+                names.add(format.columns().get(i));
+                types.add(format.numeric().get(i) ? Types.DOUBLE : Types.STRING);
+            }
+        }
+        List<String> candidates = List.copyOf(names);
+        names.addAll(List.of(LABEL, SPLIT, PROBLEM));
+        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING));
+        RowTypeInfo rowType = new RowTypeInfo(types.toArray(new TypeInformation<?>[0]), names.toArray(new String[0]));
+        StreamExecutionEnvironment env = TableUtils.getExecutionEnvironment(tEnv);
+        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), new Path(path)).build();
+        int width = format.columns().size();
+        Table table = tEnv.fromDataStream(env.fromSource(source, WatermarkStrategy.noWatermarks(), "csv: " + path)
+                .filter(line -> !line.isBlank() && !(format.header() && isHeader(line, format)))
+                .name("skip header and blank lines")
+                .map(line -> parse(line, format, width, labelIndex, labels), rowType)
+                .name("parse csv"));
+        return new TrainInput(table, candidates, path);
+    }
+
+    private static boolean isHeader(String line, CsvFormat format) {
+        try {
+            return CsvFormat.split(line, format.delimiter()).stream().map(String::trim).toList().equals(format.columns());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Row parse(String line, CsvFormat format, int width, int labelIndex, Labels labels) {
+        Row row = new Row(width + 2);
+        List<String> fields;
+        try {
+            fields = CsvFormat.split(line, format.delimiter());
+        } catch (IllegalArgumentException e) {
+            row.setField(width + 1, "unterminated quote");
+            return row;
+        }
+        if (fields.size() != width) {
+            row.setField(width + 1, "expected " + width + " fields");
+            return row;
+        }
+        int at = 0;
+        String problem = null;
+        for (int i = 0; i < width; i++) {
+            String v = fields.get(i);
+            if (i == labelIndex) {
+                continue;
+            }
+            if (CsvFormat.isMissing(v)) {
+                row.setField(at++, null);
+            } else if (format.numeric().get(i)) {
+                Double number = CsvFormat.parseNumber(v);
+                row.setField(at++, number);
+                if (number == null) {
+                    problem = "text '" + v + "' in numeric column " + format.columns().get(i);
+                }
+            } else {
+                row.setField(at++, v);
+            }
+        }
+        String label = CsvFormat.isMissing(fields.get(labelIndex)) ? null
+                : Encoding.key(numericOrText(fields.get(labelIndex), format.numeric().get(labelIndex)));
+        row.setField(at, label == null ? null : labels.positive().contains(label) ? 1.0 : 0.0);
+        row.setField(at + 1, split(line, labels.seed(), labels.testFraction()));
+        row.setField(at + 2, label == null ? "missing label" : problem);
+        return row;
+    }
+
+    private static Object numericOrText(String value, boolean numeric) {
+        Double d = numeric ? CsvFormat.parseNumber(value) : null;
+        return d != null ? d : value;
+    }
+
+    /**
+     * Reads a Paimon table. A training set built by {@code features training-set} keeps its time-based split
+     * (train and validation rows train, test rows test); any other table is split at random by row content.
+     */
+    public static TrainInput paimon(StreamTableEnvironment tEnv, Lakehouse lake, String database, String tableName,
+                                    Labels labels) {
+        lake.createTables(tEnv, database);
+        Table source = tEnv.from(tableName);
+        List<String> columns = source.getResolvedSchema().getColumnNames();
+        if (!columns.contains(labels.column())) {
+            throw new IllegalArgumentException("column '" + labels.column() + "' is not in " + tableName + "; it has " + columns);
+        }
+        List<String> candidates = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            var type = source.getResolvedSchema().getColumnDataTypes().get(i).getLogicalType();
+            boolean usable = type.is(LogicalTypeFamily.NUMERIC) || type.is(LogicalTypeFamily.CHARACTER_STRING)
+                    || type.is(LogicalTypeRoot.BOOLEAN);
+            String name = columns.get(i);
+            if (usable && !name.equals(labels.column()) && !name.equals(DATASET_SPLIT)) {
+                candidates.add(name);
+            }
+        }
+        boolean timeSplit = columns.contains(DATASET_SPLIT);
+        int labelIndex = columns.indexOf(labels.column());
+        int splitIndex = columns.indexOf(DATASET_SPLIT);
+        List<String> names = new ArrayList<>(columns);
+        names.addAll(List.of(LABEL + "_", SPLIT, PROBLEM));
+        RowTypeInfo in = TableUtils.getRowTypeInfo(source.getResolvedSchema());
+        List<TypeInformation<?>> types = new ArrayList<>(List.of(in.getFieldTypes()));
+        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING));
+        RowTypeInfo rowType = new RowTypeInfo(types.toArray(new TypeInformation<?>[0]), names.toArray(new String[0]));
+        Table labelled = tEnv.fromDataStream(tEnv.toDataStream(source).map(row -> {
+            Row out = new Row(row.getArity() + 3);
+            for (int i = 0; i < row.getArity(); i++) {
+                out.setField(i, row.getField(i));
+            }
+            String label = Encoding.key(row.getField(labelIndex));
+            out.setField(row.getArity(), label == null ? null : labels.positive().contains(label) ? 1.0 : 0.0);
+            out.setField(row.getArity() + 1, timeSplit
+                    ? ("test".equals(row.getField(splitIndex)) ? "test" : "train")
+                    : split(row.toString(), labels.seed(), labels.testFraction()));
+            out.setField(row.getArity() + 2, label == null ? "missing label" : null);
+            return out;
+        }, rowType).name("label and split"));
+        return new TrainInput(labelled.select(selection(candidates)), candidates, database + "." + tableName + (timeSplit ? " (time-based split)" : ""));
+    }
+
+    private static Expression[] selection(List<String> candidates) {
+        List<Expression> fields = new ArrayList<>();
+        for (String c : candidates) {
+            fields.add($(c));
+        }
+        fields.add($(LABEL + "_").as(LABEL));
+        fields.add($(SPLIT));
+        fields.add($(PROBLEM));
+        return fields.toArray(new Expression[0]);
+    }
+
+    /** A seeded hash of the row: reproducible, and duplicate rows always land on the same side. */
+    static String split(String content, long seed, double testFraction) {
+        long z = content.hashCode() * 0x9E3779B97F4A7C15L + seed;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        double u = (z >>> 11) * 0x1.0p-53;
+        return u < testFraction ? "test" : "train";
+    }
+
+    /** The candidates, or the named features minus the excluded ones, validated. */
+    public List<String> features(List<String> named, List<String> excluded) {
+        Set<String> chosen = new LinkedHashSet<>(named.isEmpty() ? candidates : named);
+        for (String c : chosen) {
+            if (!candidates.contains(c)) {
+                throw new IllegalArgumentException("feature '" + c + "' is not a usable column (numeric, string or "
+                        + "boolean, not the label); usable: " + candidates);
+            }
+        }
+        chosen.removeAll(excluded);
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("no feature columns left; usable: " + candidates);
+        }
+        return List.copyOf(chosen);
+    }
+}

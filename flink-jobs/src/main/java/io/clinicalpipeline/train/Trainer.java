@@ -1,0 +1,136 @@
+package io.clinicalpipeline.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.clinicalpipeline.model.eval.BinaryMetrics;
+import io.clinicalpipeline.model.ml.classification.LogisticRegression;
+import io.clinicalpipeline.model.ml.classification.LogisticRegressionModel;
+import io.clinicalpipeline.model.ml.classification.TrainingTrace;
+import io.clinicalpipeline.model.ml.feature.StandardScaler;
+import io.clinicalpipeline.model.ml.feature.StandardScalerModel;
+import io.clinicalpipeline.model.ml.feature.TabularEncoder;
+import io.clinicalpipeline.model.ml.feature.TabularEncoderModel;
+import org.apache.flink.ml.builder.PipelineModel;
+import org.apache.flink.ml.linalg.DenseVector;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.flink.table.api.Expressions.$;
+
+/**
+ * Fits encoder → scaler → logistic regression on the train rows of a {@link TrainInput}, scores the test rows and
+ * measures them; every stage is a Flink job (several for the regression's rounds).
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /** What to fit. */
+    public record Settings(List<String> features, List<String> categorical, int maxCategories, double reg,
+                           double elasticNet, String classWeight, int maxIter, double tol, double threshold,
+                           String scratchDir) {}
+
+    /** The fitted pipeline, its evaluation on the test rows, and the rows that could not be used. */
+    public record Result(PipelineModel model, List<String> featureNames, BinaryMetrics test, long trainRows,
+                         TrainingTrace trace, Map<String, Long> skipped, long millis) {}
+
+    private Trainer() {}
+
+    public static Result train(TrainInput input, Settings s) throws Exception {
+        long started = System.currentTimeMillis();
+        Map<String, Long> skipped = problems(input.table());
+        skipped.forEach((problem, n) -> LOG.warn("{} rows left out: {}", n, problem));
+        Table usable = input.table().where($(TrainInput.PROBLEM).isNull());
+        Table train = usable.where($(TrainInput.SPLIT).isEqual("train"));
+        Table test = usable.where($(TrainInput.SPLIT).isEqual("test"));
+        LOG.info("training on {} with {} features: {}", input.describe(), s.features().size(), s.features());
+        TabularEncoderModel encoder = new TabularEncoder().setInputCols(s.features().toArray(new String[0]))
+                .setCategoricalCols(s.categorical().toArray(new String[0])).setMaxCategories(s.maxCategories())
+                .setOutputCol("encoded").fit(train);
+        List<String> names = encoder.modelData().featureNames();
+        LOG.info("encoded into {} columns", names.size());
+        Table encoded = encoder.transform(train)[0];
+        StandardScalerModel scaler = new StandardScaler().setInputCol("encoded").setOutputCol("features")
+                .setWithMean(true).fit(encoded);
+        LogisticRegressionModel lr = new LogisticRegression().setLabelCol(TrainInput.LABEL).setReg(s.reg())
+                .setElasticNet(s.elasticNet()).setClassWeight(s.classWeight()).setMaxIter(s.maxIter())
+                .setTol(s.tol()).setScratchDir(s.scratchDir()).fit(scaler.transform(encoded)[0]);
+        PipelineModel model = new PipelineModel(List.of(encoder, scaler, lr));
+        BinaryMetrics metrics = evaluate(model, test, s.threshold());
+        TrainingTrace trace = lr.trace();
+        long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
+        return new Result(model, names, metrics, trainRows, trace, skipped, System.currentTimeMillis() - started);
+    }
+
+    /** Scores {@code test} and measures the scores against its labels. */
+    public static BinaryMetrics evaluate(PipelineModel model, Table test, double threshold) throws Exception {
+        List<double[]> scored = new ArrayList<>();
+        Table predictions = model.transform(test)[0].select($(TrainInput.LABEL), $("rawPrediction"));
+        try (CloseableIterator<Row> it = predictions.execute().collect()) {
+            while (it.hasNext()) {
+                Row row = it.next();
+                scored.add(new double[] {((DenseVector) row.getField(1)).get(1), (Double) row.getField(0)});
+            }
+        }
+        if (scored.isEmpty()) {
+            throw new IllegalArgumentException("no test rows: raise --test-fraction");
+        }
+        double[] scores = new double[scored.size()];
+        double[] labels = new double[scored.size()];
+        for (int i = 0; i < scored.size(); i++) {
+            scores[i] = scored.get(i)[0];
+            labels[i] = scored.get(i)[1];
+        }
+        return BinaryMetrics.of(scores, labels, threshold);
+    }
+
+    private static Map<String, Long> problems(Table table) throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Table grouped = table.where($(TrainInput.PROBLEM).isNotNull()).groupBy($(TrainInput.PROBLEM))
+                .select($(TrainInput.PROBLEM), $(TrainInput.PROBLEM).count());
+        try (CloseableIterator<Row> it = grouped.execute().collect()) {
+            while (it.hasNext()) {
+                Row row = it.next();
+                counts.merge((String) row.getField(0), (Long) row.getField(1), Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static long sum(long[] values) {
+        long n = 0;
+        for (long v : values) {
+            n += v;
+        }
+        return n;
+    }
+
+    /** The {@code --metrics-out} JSON: headline metrics, row counts, the confusion matrix and calibration. */
+    public static void writeMetrics(Result r, Map<String, Object> run, Path file) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>(r.test().summary());
+        json.put("rows_train", r.trainRows());
+        json.put("rows_test", r.test().rows());
+        json.put("rows_skipped", r.skipped());
+        json.put("confusion", r.test().confusion());
+        json.put("calibration", r.test().calibration());
+        json.put("rounds", r.trace().rounds().size());
+        json.put("converged", r.trace().converged());
+        json.put("features", r.featureNames());
+        json.put("run", run);
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    }
+}
