@@ -2,6 +2,9 @@ package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
+import io.clinicalpipeline.model.eval.HtmlReport;
+import io.clinicalpipeline.registry.ModelRegistry;
+import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.runtime.LocalFlink;
 import io.clinicalpipeline.train.CsvFormat;
 import io.clinicalpipeline.train.TrainInput;
@@ -14,6 +17,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,7 +55,12 @@ final class TrainCommand {
                 .option("test-fraction", "F", "0.2", "share of rows held out for the test (by a seeded hash of the row)")
                 .option("seed", "N", "42", "seed of the train/test split")
                 .option("threshold", "P", "0.5", "score at or above which a row is predicted positive (F1, confusion)")
+                .option("baseline", "COLUMN", null, "a score column to compare on the same test rows (default: news2_total if the input has it)")
+                .option("baseline-threshold", "V", "5", "baseline value at or above which it alerts (NEWS2: 5 is medium risk)")
                 .option("metrics-out", "FILE", null, "write the test metrics as JSON")
+                .option("report", "FILE", null, "write an HTML report (metrics vs baseline, ROC and calibration curves)")
+                .flag("register", "save the model under <warehouse>/models/v<N> and add it to model_registry (stage none)")
+                .option("name", "NAME", "risk", "model name in the registry")
                 .option("model-out", "DIR", null, "save the fitted Flink ML pipeline (loads with PipelineModel.load or its servable)")
                 .option("parallelism", "N", "2", "parallel subtasks of the training jobs")
                 .option("scratch-dir", "DIR", "", "where training points are cached between rounds (a shared file system on a cluster)");
@@ -76,25 +85,73 @@ final class TrainCommand {
             env.setRuntimeMode(RuntimeExecutionMode.BATCH);
             StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
             TrainInput data = read(o, tEnv, input, label);
-            Trainer.Settings settings = new Trainer.Settings(data.features(list(o.get("features")), list(o.get("exclude"))),
-                    list(o.get("categorical")), o.getInt("max-categories"), o.getDouble("reg"), o.getDouble("elastic-net"),
-                    o.get("class-weight"), o.getInt("max-iter"), o.getDouble("tol"), o.getDouble("threshold"),
-                    o.get("scratch-dir"));
+            String baseline = o.get("baseline") != null ? o.get("baseline")
+                    : data.candidates().contains(NEWS2) ? NEWS2 : null;
+            if (baseline != null && !data.candidates().contains(baseline)) {
+                throw new Options.UsageException("--baseline " + baseline + " is not a numeric column of the input", o);
+            }
+            List<String> features = data.features(list(o.get("features")), list(o.get("exclude")));
+            Trainer.Settings settings = new Trainer.Settings(features, list(o.get("categorical")),
+                    o.getInt("max-categories"), o.getDouble("reg"), o.getDouble("elastic-net"), o.get("class-weight"),
+                    o.getInt("max-iter"), o.getDouble("tol"), o.getDouble("threshold"), o.get("scratch-dir"),
+                    baseline, o.getDouble("baseline-threshold"));
             Trainer.Result result = Trainer.train(data, settings);
-            print(result);
-            if (o.get("model-out") != null) {
-                result.model().save(o.get("model-out"));
-                System.out.println("model saved to " + o.get("model-out"));
+            print(result, baseline);
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("input", data.describe());
+            run.put("label", label);
+            run.put("positive", o.get("positive"));
+            run.put("algorithm", o.get("algorithm"));
+            run.put("baseline", baseline);
+            run.put("args", Arrays.asList(args));
+            String modelOut = o.get("model-out");
+            String report = o.get("report");
+            ModelRegistry registry = null;
+            long version = 0;
+            if (o.has("register")) {
+                registry = new ModelRegistry(new Lakehouse(o.get("warehouse")).openCatalog(), o.get("database"));
+                new Lakehouse(o.get("warehouse")).createTables(o.get("database"));
+                version = registry.nextVersion();
+                String dir = new Lakehouse(o.get("warehouse")).warehouse() + "/models/" + o.get("name") + "/v" + version;
+                modelOut = modelOut == null ? dir + "/model" : modelOut;
+                report = report == null ? dir.replaceFirst("^file:", "") + "/report.html" : report;
+            }
+            if (modelOut != null) {
+                result.model().save(modelOut);
+                System.out.println("model saved to " + modelOut);
+            }
+            if (report != null) {
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("input", data.describe());
+                details.put("label", label + (o.get("positive") == null ? "" : " (positive: " + o.get("positive") + ")"));
+                details.put("algorithm", "logistic regression, reg " + o.get("reg") + ", elastic net " + o.get("elastic-net"));
+                details.put("rows", String.format(Locale.ROOT, "%,d train, %,d test", result.trainRows(), result.test().rows()));
+                details.put("features", result.featureNames().size() + " encoded from " + features.size() + " columns");
+                Path file = Path.of(report);
+                if (file.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(file.toAbsolutePath().getParent());
+                }
+                Files.writeString(file, HtmlReport.render(o.get("name") + (version > 0 ? " v" + version : ""), details,
+                        result.test(), baseline, result.baseline()));
+                System.out.println("report written to " + report);
             }
             if (o.get("metrics-out") != null) {
-                Map<String, Object> run = new LinkedHashMap<>();
-                run.put("input", data.describe());
-                run.put("label", label);
-                run.put("positive", o.get("positive"));
-                run.put("algorithm", o.get("algorithm"));
-                run.put("args", Arrays.asList(args));
                 Trainer.writeMetrics(result, run, Path.of(o.get("metrics-out")));
                 System.out.println("metrics written to " + o.get("metrics-out"));
+            }
+            if (registry != null) {
+                LocalDateTime now = LocalDateTime.now();
+                Map<String, Object> params = new LinkedHashMap<>();
+                for (String key : List.of("reg", "elastic-net", "class-weight", "max-iter", "tol", "threshold", "max-categories")) {
+                    params.put(key, o.get(key));
+                }
+                ModelVersion registered = registry.register(new ModelVersion(version, o.get("name"), o.get("algorithm"),
+                        ModelRegistry.json(params), result.featureNames(), features,
+                        definitionVersion(data),
+                        ModelRegistry.json(data.lineage()), ModelRegistry.json(Trainer.metrics(result, run)),
+                        modelOut, report, now, ModelVersion.NONE, 0, now));
+                System.out.println("registered " + registered.name() + " version " + registered.version()
+                        + " (stage none); promote it with bin/pipeline model promote " + registered.version() + " --stage production");
             }
             return 0;
         } finally {
@@ -153,7 +210,14 @@ final class TrainCommand {
         return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static void print(Trainer.Result r) {
+    private static final String NEWS2 = "news2_total";
+
+    /** The feature definition version of a clinical training set, null for other inputs. */
+    private static Integer definitionVersion(TrainInput data) {
+        return data.candidates().contains(NEWS2) ? io.clinicalpipeline.model.features.FeatureCalculator.VERSION : null;
+    }
+
+    private static void print(Trainer.Result r, String baselineName) {
         BinaryMetrics m = r.test();
         System.out.printf(Locale.ROOT, "trained on %,d rows (%d features, %d Newton rounds%s) in %.1f s%n",
                 r.trainRows(), r.featureNames().size(), r.trace().rounds().size(),
@@ -166,5 +230,10 @@ final class TrainCommand {
                 m.threshold(), m.confusion().precision(), m.confusion().recall(), m.confusion().f1(),
                 m.confusion().truePositives(), m.confusion().falsePositives(), m.confusion().trueNegatives(),
                 m.confusion().falseNegatives());
+        if (r.baseline() != null) {
+            BinaryMetrics b = r.baseline();
+            System.out.printf(Locale.ROOT, "baseline %s on the same rows: AUROC %.4f  AUPRC %.4f; at >= %.1f: precision %.4f  recall %.4f%n",
+                    baselineName, b.auroc(), b.auprc(), b.threshold(), b.confusion().precision(), b.confusion().recall());
+        }
     }
 }

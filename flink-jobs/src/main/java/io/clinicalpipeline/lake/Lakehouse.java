@@ -46,6 +46,7 @@ public final class Lakehouse implements Serializable {
         run(tEnv, "01_bronze_tables.sql", database);
         run(tEnv, "02_silver_tables.sql", database);
         run(tEnv, "03_feature_tables.sql", database);
+        run(tEnv, "04_model_tables.sql", database);
     }
 
     /** The same, without a job environment (DDL needs no cluster). */

@@ -20,7 +20,9 @@ import org.apache.flink.types.Row;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.apache.flink.table.api.Expressions.$;
@@ -30,7 +32,10 @@ import static org.apache.flink.table.api.Expressions.$;
  * the positive class, 0 otherwise), {@code split} ({@code train} or {@code test}) and {@code problem} (why a row
  * cannot be used, null when it can). Rows are never dropped silently: the trainer counts them by problem.
  */
-public record TrainInput(Table table, List<String> candidates, String describe) {
+/**
+ * @param lineage what the rows were read from, stored with a registered model (for a Paimon table: its snapshot)
+ */
+public record TrainInput(Table table, List<String> candidates, String describe, Map<String, Object> lineage) {
 
     public static final String LABEL = "label";
     public static final String SPLIT = "split";
@@ -63,7 +68,7 @@ public record TrainInput(Table table, List<String> candidates, String describe) 
                 .name("skip header and blank lines")
                 .map(line -> parse(line, format, width, labelIndex, labels), rowType)
                 .name("parse csv"));
-        return new TrainInput(table, candidates, path);
+        return new TrainInput(table, candidates, path, Map.of("csv", path));
     }
 
     private static boolean isHeader(String line, CsvFormat format) {
@@ -124,9 +129,23 @@ public record TrainInput(Table table, List<String> candidates, String describe) 
      * (train and validation rows train, test rows test); any other table is split at random by row content.
      */
     public static TrainInput paimon(StreamTableEnvironment tEnv, Lakehouse lake, String database, String tableName,
-                                    Labels labels) {
+                                    Labels labels) throws Exception {
         lake.createTables(tEnv, database);
         Table source = tEnv.from(tableName);
+        if (!tableName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("table name '" + tableName + "' must be a plain identifier; the database is --database");
+        }
+        Map<String, Object> lineage = new LinkedHashMap<>();
+        lineage.put("paimon_table", database + "." + tableName);
+        try (var catalog = lake.openCatalog()) {
+            catalog.getTable(org.apache.paimon.catalog.Identifier.create(database, tableName)).latestSnapshot()
+                    .ifPresent(snapshot -> lineage.put("snapshot_id", snapshot.id()));
+        }
+        // Read the snapshot recorded in the lineage, not whatever is newest when each stage's job starts.
+        if (lineage.containsKey("snapshot_id")) {
+            source = tEnv.sqlQuery("SELECT * FROM `" + tableName + "` /*+ OPTIONS('scan.snapshot-id'='"
+                    + lineage.get("snapshot_id") + "') */");
+        }
         List<String> columns = source.getResolvedSchema().getColumnNames();
         if (!columns.contains(labels.column())) {
             throw new IllegalArgumentException("column '" + labels.column() + "' is not in " + tableName + "; it has " + columns);
@@ -163,7 +182,7 @@ public record TrainInput(Table table, List<String> candidates, String describe) 
             out.setField(row.getArity() + 2, label == null ? "missing label" : null);
             return out;
         }, rowType).name("label and split"));
-        return new TrainInput(labelled.select(selection(candidates)), candidates, database + "." + tableName + (timeSplit ? " (time-based split)" : ""));
+        return new TrainInput(labelled.select(selection(candidates)), candidates, database + "." + tableName + (timeSplit ? " (time-based split)" : ""), lineage);
     }
 
     private static Expression[] selection(List<String> candidates) {

@@ -37,13 +37,20 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     /** What to fit. */
+    /**
+     * @param baseline a column whose values rank the same test rows as a reference (NEWS2's {@code news2_total}
+     *                 on a clinical training set), or null; missing values rank lowest
+     */
     public record Settings(List<String> features, List<String> categorical, int maxCategories, double reg,
                            double elasticNet, String classWeight, int maxIter, double tol, double threshold,
-                           String scratchDir) {}
+                           String scratchDir, String baseline, double baselineThreshold) {}
 
-    /** The fitted pipeline, its evaluation on the test rows, and the rows that could not be used. */
-    public record Result(PipelineModel model, List<String> featureNames, BinaryMetrics test, long trainRows,
-                         TrainingTrace trace, Map<String, Long> skipped, long millis) {}
+    /**
+     * The fitted pipeline, its evaluation on the test rows (and the baseline's on the same rows, or null), and the
+     * rows that could not be used.
+     */
+    public record Result(PipelineModel model, List<String> featureNames, BinaryMetrics test, BinaryMetrics baseline,
+                         long trainRows, TrainingTrace trace, Map<String, Long> skipped, long millis) {}
 
     private Trainer() {}
 
@@ -67,20 +74,24 @@ public final class Trainer {
                 .setElasticNet(s.elasticNet()).setClassWeight(s.classWeight()).setMaxIter(s.maxIter())
                 .setTol(s.tol()).setScratchDir(s.scratchDir()).fit(scaler.transform(encoded)[0]);
         PipelineModel model = new PipelineModel(List.of(encoder, scaler, lr));
-        BinaryMetrics metrics = evaluate(model, test, s.threshold());
+        BinaryMetrics[] metrics = evaluate(model, test, s);
         TrainingTrace trace = lr.trace();
         long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
-        return new Result(model, names, metrics, trainRows, trace, skipped, System.currentTimeMillis() - started);
+        return new Result(model, names, metrics[0], metrics[1], trainRows, trace, skipped,
+                System.currentTimeMillis() - started);
     }
 
-    /** Scores {@code test} and measures the scores against its labels. */
-    public static BinaryMetrics evaluate(PipelineModel model, Table test, double threshold) throws Exception {
+    /** Scores {@code test}; measures the scores, and the baseline column if any, against its labels. */
+    private static BinaryMetrics[] evaluate(PipelineModel model, Table test, Settings s) throws Exception {
         List<double[]> scored = new ArrayList<>();
-        Table predictions = model.transform(test)[0].select($(TrainInput.LABEL), $("rawPrediction"));
+        Table predictions = model.transform(test)[0].select($(TrainInput.LABEL), $("rawPrediction"),
+                s.baseline() == null ? $(TrainInput.LABEL) : $(s.baseline()));
         try (CloseableIterator<Row> it = predictions.execute().collect()) {
             while (it.hasNext()) {
                 Row row = it.next();
-                scored.add(new double[] {((DenseVector) row.getField(1)).get(1), (Double) row.getField(0)});
+                Object baseline = row.getField(2);
+                scored.add(new double[] {((DenseVector) row.getField(1)).get(1), (Double) row.getField(0),
+                        baseline instanceof Number n ? n.doubleValue() : Double.NEGATIVE_INFINITY});
             }
         }
         if (scored.isEmpty()) {
@@ -88,11 +99,14 @@ public final class Trainer {
         }
         double[] scores = new double[scored.size()];
         double[] labels = new double[scored.size()];
+        double[] baseline = new double[scored.size()];
         for (int i = 0; i < scored.size(); i++) {
             scores[i] = scored.get(i)[0];
             labels[i] = scored.get(i)[1];
+            baseline[i] = scored.get(i)[2];
         }
-        return BinaryMetrics.of(scores, labels, threshold);
+        return new BinaryMetrics[] {BinaryMetrics.of(scores, labels, s.threshold()),
+                s.baseline() == null ? null : BinaryMetrics.of(baseline, labels, s.baselineThreshold())};
     }
 
     private static Map<String, Long> problems(Table table) throws Exception {
@@ -118,6 +132,15 @@ public final class Trainer {
 
     /** The {@code --metrics-out} JSON: headline metrics, row counts, the confusion matrix and calibration. */
     public static void writeMetrics(Result r, Map<String, Object> run, Path file) throws IOException {
+        Map<String, Object> json = metrics(r, run);
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    }
+
+    /** The metrics as stored with a registered version and written by {@code --metrics-out}. */
+    public static Map<String, Object> metrics(Result r, Map<String, Object> run) {
         Map<String, Object> json = new LinkedHashMap<>(r.test().summary());
         json.put("rows_train", r.trainRows());
         json.put("rows_test", r.test().rows());
@@ -126,11 +149,14 @@ public final class Trainer {
         json.put("calibration", r.test().calibration());
         json.put("rounds", r.trace().rounds().size());
         json.put("converged", r.trace().converged());
+        if (r.baseline() != null) {
+            Map<String, Object> baseline = new LinkedHashMap<>(r.baseline().summary());
+            baseline.remove("brier");
+            baseline.put("column", run.get("baseline"));
+            json.put("baseline", baseline);
+        }
         json.put("features", r.featureNames());
         json.put("run", run);
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+        return json;
     }
 }

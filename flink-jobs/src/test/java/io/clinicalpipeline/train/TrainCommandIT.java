@@ -22,10 +22,13 @@ class TrainCommandIT {
         Path data = HEART;
         Path metrics = dir.resolve("metrics.json");
         Path model = dir.resolve("model");
+        Path report = dir.resolve("report.html");
         int exit = Main.run(new String[] {"train", "--input", data.toString(),
                 "--columns", "age,sex,cp,trestbps,chol,fbs,restecg,thalach,exang,oldpeak,slope,ca,thal,num",
                 "--label", "num", "--positive", "1,2,3,4", "--categorical", "cp,restecg,slope,thal",
-                "--reg", "0.01", "--metrics-out", metrics.toString(), "--model-out", model.toString()});
+                "--reg", "0.01", "--metrics-out", metrics.toString(), "--model-out", model.toString(),
+                "--baseline", "oldpeak", "--baseline-threshold", "2", "--report", report.toString(),
+                "--register", "--name", "heart", "--warehouse", dir.resolve("warehouse").toString(), "--database", "m"});
         assertEquals(0, exit);
         JsonNode m = new ObjectMapper().readTree(metrics.toFile());
         for (String key : new String[] {"auroc", "auprc", "f1", "brier", "rows_train", "rows_test"}) {
@@ -36,6 +39,27 @@ class TrainCommandIT {
         assertTrue(m.get("brier").asDouble() < 0.2, "Brier " + m.get("brier"));
         assertTrue(m.get("features").toString().contains("ca_missing"), "ca has '?' values: " + m.get("features"));
         assertTrue(Files.exists(model.resolve("stages/2/data/model-data")), "encoder, scaler, regression saved");
+        JsonNode baseline = m.get("baseline");
+        assertEquals("oldpeak", baseline.get("column").asText());
+        assertTrue(baseline.get("auroc").asDouble() > 0.6 && baseline.get("auroc").asDouble() < m.get("auroc").asDouble(),
+                "one column ranks worse than the model: " + baseline);
+        String html = Files.readString(report);
+        assertTrue(html.contains("<svg") && html.contains("class=\"baseline\"") && html.contains("Calibration table"), html);
+
+        io.clinicalpipeline.lake.Lakehouse lake = new io.clinicalpipeline.lake.Lakehouse(dir.resolve("warehouse").toString());
+        try (var catalog = lake.openCatalog()) {
+            var registry = new io.clinicalpipeline.registry.ModelRegistry(catalog, "m");
+            var v = registry.get(1);
+            assertEquals("heart", v.name());
+            assertEquals(model.toString(), v.modelPath());
+            assertEquals(13, v.inputColumns().size());
+            assertTrue(v.metrics().contains("\"auroc\""), v.metrics());
+            assertEquals(0, Main.run(new String[] {"model", "promote", "1", "--stage", "production",
+                    "--warehouse", dir.resolve("warehouse").toString(), "--database", "m"}));
+            assertEquals("production", registry.get(1).stage());
+            assertEquals(2, Main.run(new String[] {"model", "promote", "--stage", "production",
+                    "--warehouse", dir.resolve("warehouse").toString(), "--database", "m"}), "no version: usage error");
+        }
         assertEquals(3, org.apache.flink.ml.util.ServableReadWriteUtils.loadPipeline(model.toString()).size(),
                 "each stage loads as a Flink ML servable");
     }

@@ -1,0 +1,36 @@
+-- The model registry: one row per trained model version. Written by bin/pipeline train --register and
+-- bin/pipeline model promote|archive|rollback; read by the scoring jobs (the streaming one follows it as a
+-- stream, so a promotion reaches a running job without a restart).
+--   stage          none -> staging -> production -> archived; at most one production version
+--   traffic_share  for a staging version: the share of patients (by a hash of patient_id) it scores as the
+--                  challenger next to production; 0 otherwise
+--   training_data  JSON: the input and, for a Paimon table, the snapshot id it was read at
+--   metrics        JSON: test-set metrics of the model and, where the input has one, of the NEWS2 baseline
+CREATE TABLE IF NOT EXISTS model_registry (
+  version BIGINT NOT NULL,
+  name STRING NOT NULL,
+  algorithm STRING NOT NULL,
+  params STRING NOT NULL,
+  feature_names STRING NOT NULL,
+  input_columns STRING NOT NULL,
+  definition_version INT,
+  training_data STRING NOT NULL,
+  metrics STRING NOT NULL,
+  model_path STRING NOT NULL,
+  report_path STRING,
+  created_at TIMESTAMP(3) NOT NULL,
+  stage STRING NOT NULL,
+  traffic_share DOUBLE NOT NULL,
+  stage_changed_at TIMESTAMP(3) NOT NULL,
+  PRIMARY KEY (version) NOT ENFORCED
+) WITH ('bucket' = '1', 'changelog-producer' = 'input');
+
+-- Every stage change, in order: who was production before (rollback reads it) and when.
+CREATE TABLE IF NOT EXISTS model_stage_changes (
+  version BIGINT NOT NULL,
+  from_stage STRING NOT NULL,
+  to_stage STRING NOT NULL,
+  traffic_share DOUBLE NOT NULL,
+  changed_at TIMESTAMP(3) NOT NULL,
+  note STRING
+) WITH ('bucket' = '-1');
