@@ -42,13 +42,20 @@ public final class RedisFeatureStore implements AutoCloseable {
     public record Update(String patientId, long eventTime, Map<String, String> fields) {}
 
     private final JedisPooled redis;
+    private final String keyPrefix;
     private final long ttlMillis;
     private final int maxAttempts;
     private final Duration firstBackoff;
     private String scriptSha;
 
     public RedisFeatureStore(String uri, Duration ttl, int maxAttempts, Duration firstBackoff) {
+        this(uri, KEY_PREFIX, ttl, maxAttempts, firstBackoff);
+    }
+
+    /** A store of other per-patient hashes with the same guard, e.g. {@code risk:} for risk scores. */
+    public RedisFeatureStore(String uri, String keyPrefix, Duration ttl, int maxAttempts, Duration firstBackoff) {
         this.redis = new JedisPooled(URI.create(uri));
+        this.keyPrefix = keyPrefix;
         this.ttlMillis = ttl.toMillis();
         this.maxAttempts = maxAttempts;
         this.firstBackoff = firstBackoff;
@@ -93,7 +100,7 @@ public final class RedisFeatureStore implements AutoCloseable {
                     args.add(k);
                     args.add(v);
                 });
-                responses.add(pipeline.evalsha(scriptSha, List.of(KEY_PREFIX + u.patientId()), args));
+                responses.add(pipeline.evalsha(scriptSha, List.of(keyPrefix + u.patientId()), args));
             }
             pipeline.sync();
         }
@@ -112,12 +119,12 @@ public final class RedisFeatureStore implements AutoCloseable {
 
     /** A patient's stored features (empty if none or expired). */
     public Map<String, String> get(String patientId) {
-        return redis.hgetAll(KEY_PREFIX + patientId);
+        return redis.hgetAll(keyPrefix + patientId);
     }
 
     /** Milliseconds until a patient's features expire; -1 without TTL, -2 when absent. */
     public long ttlOf(String patientId) {
-        return redis.pttl(KEY_PREFIX + patientId);
+        return redis.pttl(keyPrefix + patientId);
     }
 
     @Override
