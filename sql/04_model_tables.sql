@@ -34,3 +34,19 @@ CREATE TABLE IF NOT EXISTS model_stage_changes (
   changed_at TIMESTAMP(3) NOT NULL,
   note STRING
 ) WITH ('bucket' = '-1');
+
+-- Every score the scoring jobs produce: one row per feature row and model that scored it. With a challenger,
+-- its share of patients is scored by both (role 'production' and 'challenger'); served says which score
+-- reached Redis and the alerts. Compare them with sql/31_challenger.sql.
+CREATE TABLE IF NOT EXISTS model_predictions (
+  patient_id STRING NOT NULL,
+  event_time TIMESTAMP(3) NOT NULL,
+  model_version BIGINT NOT NULL,
+  model_name STRING NOT NULL,
+  role STRING NOT NULL,
+  served BOOLEAN NOT NULL,
+  score DOUBLE NOT NULL,
+  risk_band STRING NOT NULL,
+  scored_at TIMESTAMP(3) NOT NULL,
+  PRIMARY KEY (patient_id, event_time, model_version) NOT ENFORCED
+) WITH ('bucket' = '2');

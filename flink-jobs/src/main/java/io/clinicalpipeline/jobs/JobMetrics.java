@@ -27,6 +27,18 @@ public final class JobMetrics {
 
     /** The sum over every subtask of every operator metric called {@code name} in the job (0 if none). */
     public long sum(JobID job, String name) throws IOException, InterruptedException {
+        return aggregate(job, name, "sum");
+    }
+
+    /**
+     * The smallest value over every subtask of a metric (0 if none): a gauge has reached a value on all subtasks
+     * when its minimum has.
+     */
+    public long min(JobID job, String name) throws IOException, InterruptedException {
+        return aggregate(job, name, "min");
+    }
+
+    private long aggregate(JobID job, String name, String agg) throws IOException, InterruptedException {
         long total = 0;
         for (JsonNode vertex : get("/jobs/" + job).get("vertices")) {
             String metrics = "/jobs/" + job + "/vertices/" + vertex.get("id").asText() + "/subtasks/metrics";
@@ -39,8 +51,8 @@ public final class JobMetrics {
                 }
             }
             if (!ids.isEmpty()) {
-                for (JsonNode m : get(metrics + "?agg=sum&get=" + String.join(",", ids))) {
-                    total += (long) m.get("sum").asDouble();
+                for (JsonNode m : get(metrics + "?agg=" + agg + "&get=" + String.join(",", ids))) {
+                    total += (long) m.get(agg).asDouble();
                 }
             }
         }

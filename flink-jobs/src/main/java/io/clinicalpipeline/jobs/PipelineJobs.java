@@ -6,6 +6,8 @@ import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.ingest.IngestJob;
 import io.clinicalpipeline.lake.TableStreams;
+import io.clinicalpipeline.scoring.RiskPolicy;
+import io.clinicalpipeline.scoring.ScoringJob;
 import io.clinicalpipeline.silver.SilverJob;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -29,6 +31,7 @@ public final class PipelineJobs {
     public static final String INGEST_GROUP = "clinical-ingest";
     public static final String SILVER_JOB = "clinical-silver";
     public static final String FEATURES_JOB = "clinical-features";
+    public static final String SCORING_JOB = "clinical-scoring";
 
     private PipelineJobs() {}
 
@@ -106,5 +109,22 @@ public final class PipelineJobs {
                         + "PARTITION BY patient_id ORDER BY event_time DESC) AS newest FROM " + table + ") WHERE newest = 1"))
                 .sinkTo(redis).name("redis-online-features").uid("redis-online-features");
         return env.executeAsync(FEATURES_JOB + "-materialize");
+    }
+
+    /**
+     * Streaming: scores every feature row of {@code featureDatabase} with the registry's production model (and the
+     * challenger for its share), following the registry so promotions apply without a restart.
+     */
+    public static JobClient startScoring(Function<Configuration, StreamExecutionEnvironment> environments,
+                                         JobSettings s, String featureDatabase, RiskPolicy policy,
+                                         ScoringJob.Sinks sinks) throws Exception {
+        StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        s.lakehouse().createTables(tEnv, s.database());
+        s.lakehouse().createTables(tEnv, featureDatabase);
+        TableStreams features = new TableStreams(tEnv, featureDatabase);
+        ScoringJob.wire(features, new TableStreams(tEnv, s.database()), policy, sinks);
+        features.attach();
+        return env.executeAsync(SCORING_JOB);
     }
 }

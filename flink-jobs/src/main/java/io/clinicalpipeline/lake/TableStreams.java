@@ -50,6 +50,11 @@ public final class TableStreams {
         return ExternalTypeInfo.of(t.getResolvedSchema().toPhysicalRowDataType().bridgedTo(Row.class));
     }
 
+    /** The table's column names, in order. */
+    public String[] columnNames(String table) {
+        return tEnv.from(path(table)).getResolvedSchema().getColumnNames().toArray(new String[0]);
+    }
+
     public void write(String table, DataStream<Row> rows) {
         inserts.add(tEnv.fromDataStream(rows).insertInto(path(table)));
     }

@@ -1,6 +1,7 @@
 package io.clinicalpipeline.train;
 
 import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.model.ml.common.StableHash;
 import io.clinicalpipeline.model.ml.feature.Encoding;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -198,12 +199,7 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
 
     /** A seeded hash of the row: reproducible, and duplicate rows always land on the same side. */
     static String split(String content, long seed, double testFraction) {
-        long z = content.hashCode() * 0x9E3779B97F4A7C15L + seed;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        double u = (z >>> 11) * 0x1.0p-53;
-        return u < testFraction ? "test" : "train";
+        return StableHash.unit(content, seed) < testFraction ? "test" : "train";
     }
 
     /** The candidates, or the named features minus the excluded ones, validated. */

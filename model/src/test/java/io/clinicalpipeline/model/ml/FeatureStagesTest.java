@@ -128,10 +128,15 @@ class FeatureStagesTest {
         DataFrame result = servable.transform(new DataFrame(new ArrayList<>(List.of("x", "s")),
                 new ArrayList<>(List.of(DataTypes.DOUBLE, DataTypes.STRING)), frame));
         int raw = result.getIndex("rawPrediction");
+        RiskScorer scorer = RiskScorer.load(path);
+        assertEquals(List.of("x", "s"), scorer.inputColumns());
         for (int i = 0; i < 100; i++) {
             double job = ((DenseVector) scored.get(i).getField("rawPrediction")).get(1);
             double outside = ((DenseVector) result.collect().get(i).get(raw)).get(1);
             assertEquals(job, outside, 0.0, "row " + i);
+            Row input = rows.get(i);
+            assertEquals(job, scorer.score(c -> c.equals("x") ? input.getField(0) : input.getField(1)), 0.0,
+                    "the row-at-a-time scorer, row " + i);
         }
         PipelineModel reloaded = PipelineModel.load(tEnv, path);
         List<Row> again = byId(SyntheticData.collect(reloaded.transform(mixed(tEnv, rows.subList(0, 100)))[0]));

@@ -1,0 +1,36 @@
+package io.clinicalpipeline.scoring;
+
+import io.clinicalpipeline.model.ml.common.StableHash;
+
+import java.io.Serializable;
+
+/**
+ * Risk bands and alert hysteresis. A score at or above {@code alertAt} is HIGH and raises an alert; the alert
+ * stays up until a score falls below {@code clearBelow} (lower than {@code alertAt}), so a patient hovering around
+ * the threshold does not raise an alert storm. MEDIUM starts at {@code mediumAt}.
+ */
+public record RiskPolicy(double mediumAt, double alertAt, double clearBelow) implements Serializable {
+
+    public RiskPolicy {
+        if (!(0 <= mediumAt && mediumAt <= alertAt && alertAt <= 1) || !(clearBelow <= alertAt)) {
+            throw new IllegalArgumentException("risk thresholds must satisfy 0 <= medium <= alert <= 1 and clear <= alert; got "
+                    + "medium " + mediumAt + ", alert " + alertAt + ", clear " + clearBelow);
+        }
+    }
+
+    public static RiskPolicy defaults() {
+        return new RiskPolicy(0.3, 0.7, 0.5);
+    }
+
+    public String band(double score) {
+        return score >= alertAt ? "HIGH" : score >= mediumAt ? "MEDIUM" : "LOW";
+    }
+
+    /**
+     * The share of patients a challenger with traffic share {@code share} scores: a fixed hash of the patient
+     * id in [0, 1), so a patient stays with one model for as long as the share does not change.
+     */
+    public static double bucket(String patientId) {
+        return StableHash.unit(patientId, 0);
+    }
+}

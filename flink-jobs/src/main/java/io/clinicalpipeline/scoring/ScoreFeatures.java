@@ -1,0 +1,174 @@
+package io.clinicalpipeline.scoring;
+
+import io.clinicalpipeline.model.ml.RiskScorer;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Scores each patient's feature rows with the production model and, for the challenger's share of patients, with
+ * the challenger too (its score is then the served one). The registry arrives as a broadcast stream, so a
+ * promotion or rollback changes the model of the next row without a restart; models are loaded once per version
+ * and subtask. Rows that arrive before any version is in production wait in keyed state (the newest per patient)
+ * and are scored when one is promoted.
+ */
+public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, Row, ModelRoute, Prediction> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoreFeatures.class);
+    public static final MapStateDescriptor<Long, ModelRoute> ROUTES =
+            new MapStateDescriptor<>("model-routes", Types.LONG, TypeInformation.of(ModelRoute.class));
+    public static final String PRODUCTION = "production";
+    public static final String CHALLENGER = "challenger";
+
+    private final String[] featureColumns;
+    private final TypeInformation<Row> featureType;
+    private final RiskPolicy policy;
+    private transient Map<Long, RiskScorer> scorers;
+    private transient Map<String, Integer> columns;
+    private transient ValueState<Row> waiting;
+    private transient Counter scored;
+    private transient Counter scoredByChallenger;
+    private transient Counter waitedForModel;
+    private transient Counter modelLoadFailures;
+    private transient long productionVersion;
+    private transient long challengerVersion;
+
+    /** @param featureColumns the feature rows' column names, in their order */
+    public ScoreFeatures(String[] featureColumns, TypeInformation<Row> featureType, RiskPolicy policy) {
+        this.featureColumns = featureColumns;
+        this.featureType = featureType;
+        this.policy = policy;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        scorers = new HashMap<>();
+        columns = new HashMap<>();
+        for (int i = 0; i < featureColumns.length; i++) {
+            columns.put(featureColumns[i], i);
+        }
+        waiting = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-for-model", featureType));
+        var metrics = getRuntimeContext().getMetricGroup();
+        scored = metrics.counter("scoredRows");
+        scoredByChallenger = metrics.counter("scoredByChallenger");
+        waitedForModel = metrics.counter("rowsWaitedForModel");
+        modelLoadFailures = metrics.counter("modelsRejected");
+        metrics.gauge("productionModelVersion", () -> productionVersion);
+        metrics.gauge("challengerModelVersion", () -> challengerVersion);
+    }
+
+    @Override
+    public void processElement(Row row, ReadOnlyContext ctx, Collector<Prediction> out) throws Exception {
+        if (row.getKind() == RowKind.UPDATE_BEFORE || row.getKind() == RowKind.DELETE) {
+            return;
+        }
+        ReadOnlyBroadcastState<Long, ModelRoute> routes = ctx.getBroadcastState(ROUTES);
+        ModelRoute production = null;
+        ModelRoute challenger = null;
+        for (Map.Entry<Long, ModelRoute> e : routes.immutableEntries()) {
+            production = e.getValue().isProduction() ? e.getValue() : production;
+            challenger = e.getValue().isChallenger() ? e.getValue() : challenger;
+        }
+        if (production == null) {
+            waitedForModel.inc();
+            waiting.update(row);
+            return;
+        }
+        score(row, production, challenger, out);
+    }
+
+    @Override
+    public void processBroadcastElement(ModelRoute route, Context ctx, Collector<Prediction> out) throws Exception {
+        if (route.isProduction() || route.isChallenger()) {
+            try {
+                scorer(route);
+            } catch (RuntimeException e) {
+                // A model that cannot score these rows must not stop the job or replace a working one.
+                modelLoadFailures.inc();
+                LOG.error("event=model_rejected version={} stage={} path={} error=\"{}\"", route.version, route.stage,
+                        route.modelPath, e.getMessage());
+                return;
+            }
+        }
+        BroadcastState<Long, ModelRoute> routes = ctx.getBroadcastState(ROUTES);
+        routes.put(route.version, route);
+        ModelRoute production = null;
+        ModelRoute challenger = null;
+        for (Map.Entry<Long, ModelRoute> e : routes.entries()) {
+            production = e.getValue().isProduction() ? e.getValue() : production;
+            challenger = e.getValue().isChallenger() ? e.getValue() : challenger;
+        }
+        productionVersion = production == null ? 0 : production.version;
+        challengerVersion = challenger == null ? 0 : challenger.version;
+        if (production == null) {
+            return;
+        }
+        ModelRoute p = production;
+        ModelRoute c = challenger;
+        ctx.applyToKeyedState(new ValueStateDescriptor<>("waiting-for-model", featureType), (patient, state) -> {
+            Row row = state.value();
+            if (row != null) {
+                score(row, p, c, out);
+                state.clear();
+            }
+        });
+    }
+
+    private void score(Row row, ModelRoute production, ModelRoute challenger, Collector<Prediction> out) {
+        String patient = (String) row.getField(columns.get("patient_id"));
+        long eventTime = ((LocalDateTime) row.getField(columns.get("event_time"))).toInstant(ZoneOffset.UTC).toEpochMilli();
+        boolean challenged = challenger != null && RiskPolicy.bucket(patient) < challenger.trafficShare;
+        long now = System.currentTimeMillis();
+        out.collect(prediction(row, patient, eventTime, production, PRODUCTION, !challenged, now));
+        scored.inc();
+        if (challenged) {
+            out.collect(prediction(row, patient, eventTime, challenger, CHALLENGER, true, now));
+            scoredByChallenger.inc();
+        }
+    }
+
+    private Prediction prediction(Row row, String patient, long eventTime, ModelRoute route, String role, boolean served,
+                                  long now) {
+        double score = scorer(route).score(column -> {
+            Integer i = columns.get(column);
+            return i == null ? null : row.getField(i);
+        });
+        return new Prediction(patient, eventTime, route.version, route.name, role, served, score, policy.band(score), now);
+    }
+
+    private RiskScorer scorer(ModelRoute route) {
+        return scorers.computeIfAbsent(route.version, v -> {
+            try {
+                RiskScorer scorer = RiskScorer.load(route.modelPath);
+                for (String column : scorer.inputColumns()) {
+                    if (!columns.containsKey(column)) {
+                        throw new IllegalStateException("model version " + v + " reads column '" + column
+                                + "', which the feature rows do not have; it was trained on another table");
+                    }
+                }
+                return scorer;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load model version " + v + " from " + route.modelPath, e);
+            }
+        });
+    }
+}

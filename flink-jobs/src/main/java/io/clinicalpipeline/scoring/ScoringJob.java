@@ -1,0 +1,142 @@
+package io.clinicalpipeline.scoring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clinicalpipeline.features.RedisFeatureStore;
+import io.clinicalpipeline.features.RedisHashSink;
+import io.clinicalpipeline.lake.TableStreams;
+import io.clinicalpipeline.registry.ModelRegistry;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The streaming scoring job: feature rows and the model registry in; predictions, online risk and alerts out.
+ * {@link #build} takes the streams and returns the outputs, so tests drive it with any sources; {@link #wire}
+ * connects Paimon, Redis and Kafka.
+ */
+public final class ScoringJob {
+
+    public static final String PREDICTIONS_TABLE = "model_predictions";
+    public static final String RISK_KEY_PREFIX = "risk:";
+
+    /** What the job writes: every prediction, and alert transitions. */
+    public record Outputs(DataStream<Prediction> predictions, DataStream<RiskAlert> alerts) {}
+
+    /** Where the outputs go. {@code alertsTopic} null: alerts only counted; {@code redisUri} null: no online risk. */
+    public record Sinks(String redisUri, Duration riskTtl, String bootstrap, String alertsTopic) implements Serializable {}
+
+    private ScoringJob() {}
+
+    public static Outputs build(DataStream<Row> featureChanges, String[] featureColumns, TypeInformation<Row> featureType,
+                                DataStream<ModelRoute> registry, RiskPolicy policy) {
+        BroadcastStream<ModelRoute> routes = registry.broadcast(ScoreFeatures.ROUTES);
+        int patient = List.of(featureColumns).indexOf("patient_id");
+        if (patient < 0) {
+            throw new IllegalArgumentException("feature rows need a patient_id column; they have " + List.of(featureColumns));
+        }
+        DataStream<Prediction> predictions = featureChanges
+                .keyBy(row -> (String) row.getField(patient), TypeInformation.of(String.class))
+                .connect(routes)
+                .process(new ScoreFeatures(featureColumns, featureType, policy), TypeInformation.of(Prediction.class))
+                .name("score features").uid("score-features");
+        DataStream<RiskAlert> alerts = predictions
+                .keyBy(p -> p.patientId, TypeInformation.of(String.class))
+                .process(new AlertHysteresis(policy), TypeInformation.of(RiskAlert.class))
+                .name("alert hysteresis").uid("alert-hysteresis");
+        return new Outputs(predictions, alerts);
+    }
+
+    /** Reads {@code patient_features} and {@code model_registry} as streams, scores, and writes every output. */
+    public static void wire(TableStreams features, TableStreams registryTables, RiskPolicy policy, Sinks sinks) {
+        TypeInformation<Row> featureType = features.rowType(io.clinicalpipeline.features.FeatureJob.FEATURES_TABLE);
+        String[] columns = features.columnNames(io.clinicalpipeline.features.FeatureJob.FEATURES_TABLE);
+        DataStream<ModelRoute> registry = registryTables.readChanges(ModelRegistry.TABLE)
+                .filter(row -> row.getKind() == RowKind.INSERT || row.getKind() == RowKind.UPDATE_AFTER)
+                .name("registry versions")
+                .map(ScoringJob::route, TypeInformation.of(ModelRoute.class))
+                .name("model routes");
+        Outputs out = build(features.readChanges(io.clinicalpipeline.features.FeatureJob.FEATURES_TABLE), columns,
+                featureType, registry, policy);
+        features.write(PREDICTIONS_TABLE, out.predictions()
+                .map(ScoringJob::toRow, features.rowType(PREDICTIONS_TABLE)).name("prediction rows"));
+        if (sinks.redisUri() != null) {
+            out.predictions().filter(p -> p.served).name("served scores")
+                    .sinkTo(new RedisHashSink<>(sinks.redisUri(), RISK_KEY_PREFIX, "redisRisk", sinks.riskTtl(), 500,
+                            Duration.ofMillis(200), 8, Duration.ofMillis(200), ScoringJob::riskHash))
+                    .name("redis-risk").uid("redis-risk");
+        }
+        if (sinks.alertsTopic() != null) {
+            out.alerts().sinkTo(KafkaSink.<RiskAlert>builder()
+                            .setBootstrapServers(sinks.bootstrap())
+                            .setRecordSerializer(KafkaRecordSerializationSchema.<RiskAlert>builder()
+                                    .setTopic(sinks.alertsTopic())
+                                    .setKeySerializationSchema((SerializationSchema<RiskAlert>) a ->
+                                            a.patientId.getBytes(StandardCharsets.UTF_8))
+                                    .setValueSerializationSchema(new AlertJson())
+                                    .build())
+                            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                            .build())
+                    .name("kafka-alerts").uid("kafka-alerts");
+        }
+    }
+
+    static ModelRoute route(Row row) {
+        List<Object> values = new ArrayList<>(row.getArity());
+        for (int i = 0; i < row.getArity(); i++) {
+            Object v = row.getField(i);
+            values.add(v instanceof LocalDateTime t ? org.apache.paimon.data.Timestamp.fromLocalDateTime(t) : v);
+        }
+        return ModelRoute.of(ModelRegistry.fromRow(values));
+    }
+
+    static Row toRow(Prediction p) {
+        return Row.of(p.patientId, LocalDateTime.ofInstant(Instant.ofEpochMilli(p.eventTime), ZoneOffset.UTC),
+                p.modelVersion, p.modelName, p.role, p.served, p.score, p.riskBand,
+                LocalDateTime.ofInstant(Instant.ofEpochMilli(p.scoredAt), ZoneOffset.UTC));
+    }
+
+    /** {@code risk:{patient_id}}: score, band, model version and name, guarded by the feature row's event time. */
+    static RedisFeatureStore.Update riskHash(Prediction p) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("score", Double.toString(p.score));
+        fields.put("risk_band", p.riskBand);
+        fields.put("model_version", Long.toString(p.modelVersion));
+        fields.put("model_name", p.modelName);
+        fields.put("role", p.role);
+        return new RedisFeatureStore.Update(p.patientId, p.eventTime, fields);
+    }
+
+    /** An alert as JSON; the mapper is built once per subtask. */
+    private static final class AlertJson implements SerializationSchema<RiskAlert> {
+        private transient ObjectMapper json;
+
+        @Override
+        public byte[] serialize(RiskAlert alert) {
+            if (json == null) {
+                json = new ObjectMapper();
+            }
+            try {
+                return json.writeValueAsBytes(alert);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write alert as JSON", e);
+            }
+        }
+    }
+}

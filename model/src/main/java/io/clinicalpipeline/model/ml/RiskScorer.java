@@ -1,0 +1,81 @@
+package io.clinicalpipeline.model.ml;
+
+import io.clinicalpipeline.model.ml.classification.LogisticRegressionModel;
+import io.clinicalpipeline.model.ml.feature.StandardScalerModel;
+import io.clinicalpipeline.model.ml.feature.TabularEncoderModel;
+import io.clinicalpipeline.model.ml.feature.Encoding;
+import org.apache.flink.ml.linalg.DenseVector;
+import org.apache.flink.ml.util.FileUtils;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * A saved pipeline (tabular encoder, optional scaler, logistic regression) scoring one row at a time, for the
+ * streaming and batch scoring jobs: no Flink table, no data frame per row. It runs the same code as the stages'
+ * Flink transforms and servables (encoding, scaling, and the servable's dot product and sigmoid), so its scores
+ * equal theirs bit for bit.
+ */
+public final class RiskScorer {
+
+    private final List<String> inputColumns;
+    private final Encoding encoding;
+    private final List<UnaryOperator<double[]>> vectorStages;
+    private final LogisticRegressionModel regression;
+
+    private RiskScorer(List<String> inputColumns, Encoding encoding, List<UnaryOperator<double[]>> vectorStages,
+                       LogisticRegressionModel regression) {
+        this.inputColumns = inputColumns;
+        this.encoding = encoding;
+        this.vectorStages = vectorStages;
+        this.regression = regression;
+    }
+
+    /** Loads a pipeline saved by {@code PipelineModel.save} (e.g. by {@code bin/pipeline train --register}). */
+    public static RiskScorer load(String path) throws IOException {
+        Map<String, ?> metadata = FileUtils.loadMetadata(path, "");
+        Object stages = metadata.get("numStages");
+        if (!(stages instanceof Integer n) || n < 2) {
+            throw new IllegalArgumentException(path + " is not a saved pipeline of an encoder and a logistic regression");
+        }
+        TabularEncoderModel encoder = null;
+        List<UnaryOperator<double[]>> vectorStages = new ArrayList<>();
+        LogisticRegressionModel regression = null;
+        for (int i = 0; i < n; i++) {
+            String stagePath = FileUtils.getPathForPipelineStage(i, n, path);
+            String className = (String) FileUtils.loadMetadata(stagePath, "").get("className");
+            if (i == 0 && TabularEncoderModel.class.getName().equals(className)) {
+                encoder = TabularEncoderModel.load(null, stagePath);
+            } else if (i == n - 1 && LogisticRegressionModel.class.getName().equals(className)) {
+                regression = LogisticRegressionModel.load(null, stagePath);
+            } else if (StandardScalerModel.class.getName().equals(className)) {
+                vectorStages.add(StandardScalerModel.load(null, stagePath)::scale);
+            } else {
+                throw new IllegalArgumentException("stage " + i + " of " + path + " is a " + className + "; the scorer "
+                        + "takes a TabularEncoderModel, StandardScalerModels and a LogisticRegressionModel last");
+            }
+        }
+        if (encoder == null || regression == null) {
+            throw new IllegalArgumentException(path + " must start with a TabularEncoderModel and end with a LogisticRegressionModel");
+        }
+        return new RiskScorer(List.of(encoder.getInputCols()), encoder.modelData(), vectorStages, regression);
+    }
+
+    /** The raw columns the pipeline reads, in its order. */
+    public List<String> inputColumns() {
+        return inputColumns;
+    }
+
+    /** The probability of the positive class for a row whose column values {@code column} returns (null: missing). */
+    public double score(Function<String, Object> column) {
+        double[] x = encoding.encode(i -> column.apply(inputColumns.get(i)));
+        for (UnaryOperator<double[]> stage : vectorStages) {
+            x = stage.apply(x);
+        }
+        return regression.probability(new DenseVector(x));
+    }
+}
