@@ -5,6 +5,8 @@ import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.reconcile.Reconciler;
 import io.clinicalpipeline.reconcile.TopicAccount;
+import io.clinicalpipeline.scoring.RiskPolicy;
+import io.clinicalpipeline.scoring.ScoringJob;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -71,6 +73,34 @@ final class JobCommands {
         String target = o.get("features-database") == null ? s.database() : o.get("features-database");
         return await(PipelineJobs.startFeatures(CONTEXT_ENVIRONMENT, s, mode, target,
                 FeaturesCommand.jobSettings(o, o.get("redis") == null ? null : Common.redisUri(o, o.get("redis")))));
+    }
+
+    static int score(String[] args) throws Exception {
+        Options o = Common.checkpoints(Common.lake(Common.kafka(new Options("score",
+                "Streaming: scores every patient_features row with the production model of model_registry (and the\n"
+                        + "challenger for its traffic share); a promotion or rollback applies to the next row without a\n"
+                        + "restart. Writes model_predictions, Redis risk:{patient_id} and alert transitions to Kafka."), false)))
+                .option("redis", "URI", null, "Redis for online risk scores (risk:{patient_id}); none: not written")
+                .option("risk-ttl", "DURATION", "48h", "online risk expires this long after a patient's last score")
+                .option("alerts-topic", "NAME", "risk-alerts", "Kafka topic of RAISED/CLEARED alerts (needs --bootstrap)")
+                .option("medium-at", "P", "0.3", "score from which the risk band is MEDIUM")
+                .option("alert-at", "P", "0.7", "score from which the band is HIGH and an alert is raised")
+                .option("clear-below", "P", "0.5", "an alert clears when the score falls below this (hysteresis)")
+                .option("features-database", "NAME", null, "database of patient_features (default: --database)");
+        if (!o.parse(args)) {
+            return 0;
+        }
+        JobSettings s = Common.settings(o, o.get("bootstrap"), o.get("warehouse"));
+        String features = o.get("features-database") == null ? s.database() : o.get("features-database");
+        RiskPolicy policy;
+        try {
+            policy = new RiskPolicy(o.getDouble("medium-at"), o.getDouble("alert-at"), o.getDouble("clear-below"));
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException(e.getMessage(), o);
+        }
+        ScoringJob.Sinks sinks = new ScoringJob.Sinks(o.get("redis") == null ? null : Common.redisUri(o, o.get("redis")),
+                o.getDuration("risk-ttl"), o.get("bootstrap"), o.get("bootstrap") == null ? null : o.get("alerts-topic"));
+        return await(PipelineJobs.startScoring(CONTEXT_ENVIRONMENT, s, features, policy, sinks));
     }
 
     /** Waits for the job unless it was submitted detached ({@code flink run -d}). */
