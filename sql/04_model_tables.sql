@@ -50,3 +50,21 @@ CREATE TABLE IF NOT EXISTS model_predictions (
   scored_at TIMESTAMP(3) NOT NULL,
   PRIMARY KEY (patient_id, event_time, model_version) NOT ENFORCED
 ) WITH ('bucket' = '2');
+
+-- Batch scoring of a cohort, one row per named job; users create, change and delete rows from the SQL client
+-- and run one with bin/pipeline score-batch --config NAME. The filter is validated (one boolean expression over
+-- patient_features columns) before it is used.
+--   scoring_model  'production', 'staging' or a version number ('model' is a Flink SQL keyword)
+--   cohort_filter  e.g. ward = 'ICU' AND news2_total >= 5 (NULL or empty: every patient); applied to each
+--                  patient's newest feature row
+--   output_table   a Paimon table in this database, created if missing
+--   parquet_path   optional directory for a Parquet copy (Spark-readable, INT64 microsecond timestamps)
+CREATE TABLE IF NOT EXISTS batch_scoring_configs (
+  name STRING NOT NULL,
+  scoring_model STRING NOT NULL,
+  cohort_filter STRING,
+  output_table STRING NOT NULL,
+  parquet_path STRING,
+  description STRING,
+  PRIMARY KEY (name) NOT ENFORCED
+) WITH ('bucket' = '1');

@@ -4,7 +4,11 @@ import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.runtime.LocalFlink;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -83,5 +87,31 @@ final class Common {
         return new JobSettings(bootstrap, topics(o), new Lakehouse(warehouse), o.get("database"),
                 Duration.ofSeconds(o.getLong("checkpoint-interval")), o.get("checkpoint-dir"),
                 Duration.ofHours(o.getLong("dedup-ttl")));
+    }
+
+    /**
+     * The environment for a command that runs several bounded jobs: the cluster's under {@code flink run}, else one
+     * local MiniCluster for all of them (a plain local environment would start one per job). Close it when done.
+     */
+    record BoundedJobs(StreamExecutionEnvironment env, LocalFlink local) implements AutoCloseable {
+        static BoundedJobs start(int parallelism) throws Exception {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            LocalFlink local = null;
+            if (env instanceof LocalStreamEnvironment) {
+                local = LocalFlink.start(0, "9250-9299", parallelism);
+                env = local.environment(new Configuration());
+                System.out.println("Flink dashboard: " + local.restAddress());
+            }
+            env.setParallelism(parallelism);
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+            return new BoundedJobs(env, local);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (local != null) {
+                local.close();
+            }
+        }
     }
 }

@@ -103,6 +103,31 @@ final class JobCommands {
         return await(PipelineJobs.startScoring(CONTEXT_ENVIRONMENT, s, features, policy, sinks));
     }
 
+    static int scoreBatch(String[] args) throws Exception {
+        Options o = Common.lake(new Options("score-batch",
+                "Scores a cohort as configured in the batch_scoring_configs table (create and change configs in the\n"
+                        + "SQL client): each patient's newest patient_features row that matches the config's cohort_filter,\n"
+                        + "scored by its scoring_model (production, staging or a version), into its output_table and,\n"
+                        + "if set, Parquet at parquet_path. The filter is one boolean expression over patient_features\n"
+                        + "columns: comparisons, AND/OR/NOT, IN (...), BETWEEN, LIKE, IS [NOT] NULL, TIMESTAMP '...'."))
+                .option("config", "NAME", null, "the config's name (required)")
+                .option("features-database", "NAME", null, "database of patient_features (default: --database)")
+                .option("parallelism", "N", "2", "parallel subtasks");
+        if (!o.parse(args)) {
+            return 0;
+        }
+        String config = o.required("config");
+        String features = o.get("features-database") == null ? o.get("database") : o.get("features-database");
+        try (Common.BoundedJobs jobs = Common.BoundedJobs.start(o.getInt("parallelism"))) {
+            var summary = io.clinicalpipeline.batch.BatchScoring.run(jobs.env(), new Lakehouse(o.get("warehouse")),
+                    o.get("database"), features, config, RiskPolicy.defaults());
+            System.out.printf("scored %,d patients of cohort '%s' (%s) with model version %d into %s%s%n", summary.rows(),
+                    config, summary.filterSql(), summary.modelVersion(), summary.config().outputTable(),
+                    summary.config().parquetPath() == null ? "" : " and " + summary.config().parquetPath());
+        }
+        return 0;
+    }
+
     /** Waits for the job unless it was submitted detached ({@code flink run -d}). */
     private static int await(JobClient job) throws Exception {
         if (!StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration().get(DeploymentOptions.ATTACHED)) {

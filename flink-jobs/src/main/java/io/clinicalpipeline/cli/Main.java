@@ -23,6 +23,7 @@ public final class Main {
         register("features", "patient features: catalog, run (streaming|batch), materialize, training-set, get", FeaturesCommand::run);
         register("train", "fit and evaluate a risk model on a CSV file or Paimon table (Flink ML, bounded jobs)", TrainCommand::run);
         register("score", "Flink job: patient_features -> production model -> predictions, Redis risk, Kafka alerts", JobCommands::score);
+        register("score-batch", "score a configured cohort (batch_scoring_configs) into Paimon and Parquet", JobCommands::scoreBatch);
         register("model", "model registry: list, show, promote, archive, rollback", ModelCommand::run);
         register("sql", "Flink SQL client on the pipeline's Paimon tables", SqlCommand::run);
         register("bench", "benchmarks: bench ingest | bench features", BenchCommand::run);

@@ -5,14 +5,9 @@ import io.clinicalpipeline.model.eval.BinaryMetrics;
 import io.clinicalpipeline.model.eval.HtmlReport;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
-import io.clinicalpipeline.runtime.LocalFlink;
 import io.clinicalpipeline.train.CsvFormat;
 import io.clinicalpipeline.train.TrainInput;
 import io.clinicalpipeline.train.Trainer;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 import java.nio.file.Files;
@@ -72,18 +67,8 @@ final class TrainCommand {
         }
         String input = o.required("input");
         String label = o.required("label");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        LocalFlink local = null;
-        if (env instanceof LocalStreamEnvironment) {
-            // One MiniCluster for all of the training's jobs; a local environment would start one per job.
-            local = LocalFlink.start(0, "9250-9299", o.getInt("parallelism"));
-            env = local.environment(new Configuration());
-            System.out.println("Flink dashboard: " + local.restAddress());
-        }
-        try {
-            env.setParallelism(o.getInt("parallelism"));
-            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-            StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        try (Common.BoundedJobs jobs = Common.BoundedJobs.start(o.getInt("parallelism"))) {
+            StreamTableEnvironment tEnv = StreamTableEnvironment.create(jobs.env());
             TrainInput data = read(o, tEnv, input, label);
             String baseline = o.get("baseline") != null ? o.get("baseline")
                     : data.candidates().contains(NEWS2) ? NEWS2 : null;
@@ -154,10 +139,6 @@ final class TrainCommand {
                         + " (stage none); promote it with bin/pipeline model promote " + registered.version() + " --stage production");
             }
             return 0;
-        } finally {
-            if (local != null) {
-                local.close();
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.clinicalpipeline.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clinicalpipeline.batch.BatchScoring;
 import io.clinicalpipeline.features.RedisFeatureStore;
 import io.clinicalpipeline.jobs.Await;
 import io.clinicalpipeline.jobs.JobMetrics;
@@ -56,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,13 +82,14 @@ class ScoringIT {
     private static TableEnvironment sql;
     private static JobClient job;
     private static Path models;
+    private static Lakehouse lake;
     private static List<Map<String, Object>> batches = new ArrayList<>();
     private static Map<List<Object>, List<Object>> predictions;
 
     @BeforeAll
     static void scoreThreeBatches() throws Exception {
         runtime = SharedRuntime.get();
-        Lakehouse lake = new Lakehouse(SharedRuntime.newDirectory("scoring-warehouse").toString());
+        lake = new Lakehouse(SharedRuntime.newDirectory("scoring-warehouse").toString());
         models = SharedRuntime.newDirectory("scoring-models");
         JobSettings settings = new JobSettings(runtime.bootstrap(), SharedRuntime.topics("it-scoring"), lake, DB,
                 Duration.ofMillis(500), null, Duration.ZERO);
@@ -216,6 +219,52 @@ class ScoringIT {
         }
         assertEquals(List.of(RiskAlert.RAISED), alerts.get("p0"), "p0 stays high in three rows: one alert");
         assertEquals(List.of(RiskAlert.RAISED, RiskAlert.CLEARED), alerts.get("p1"), "p1 drops from NEWS2 12 to 0");
+    }
+
+    @Test
+    void batchScoringOfAConfiguredCohortMatchesTheStreamingScores() throws Exception {
+        Path parquet = SharedRuntime.newDirectory("cohort-parquet");
+        sql.executeSql("INSERT INTO batch_scoring_configs VALUES ('sick', 'production', 'news2_total >= 5', "
+                + "'cohort_scores', '" + parquet.toUri() + "', 'patients with NEWS2 of 5 or more')").await();
+        var summary = BatchScoring.run(batchEnvironment(), lake, DB, DB, "sick", RiskPolicy.defaults());
+        List<String> sick = patients().stream().filter(p -> (Integer) features(p, 2).get("news2_total") >= 5).toList();
+        assertEquals(2, summary.modelVersion());
+        assertEquals(sick.size(), summary.rows());
+        RiskScorer v2 = RiskScorer.load(modelPath(2));
+        Map<String, Double> batch = new HashMap<>();
+        for (List<Object> r : new PaimonCounts(catalog, DB).rows("cohort_scores", "patient_id", "score", "event_time")) {
+            assertEquals(time(2), ((org.apache.paimon.data.Timestamp) r.get(2)).toLocalDateTime(), "the newest row");
+            batch.put((String) r.get(0), (Double) r.get(1));
+        }
+        assertEquals(Set.copyOf(sick), batch.keySet());
+        for (String patient : sick) {
+            assertEquals(prediction(patient, 2, "production").get(1), batch.get(patient), patient + ": batch == streaming");
+            assertEquals(v2.score(features(patient, 2)::get), batch.get(patient), 0.0, patient);
+        }
+        sql.executeSql("CREATE TEMPORARY TABLE cohort_parquet (patient_id STRING, score DOUBLE) WITH ('connector' = "
+                + "'filesystem', 'path' = '" + parquet.toUri() + "', 'format' = 'parquet')");
+        try (var it = sql.executeSql("SELECT COUNT(*) FROM cohort_parquet").collect()) {
+            assertEquals((long) sick.size(), it.next().getField(0), "the Parquet copy holds the cohort");
+        }
+    }
+
+    @Test
+    void batchScoringRejectsAnInjectedFilterBeforeRunningAnything() throws Exception {
+        sql.executeSql("INSERT INTO batch_scoring_configs VALUES ('evil', 'production', "
+                + "'1 = 1; DROP TABLE model_registry', 'evil_scores', CAST(NULL AS STRING), CAST(NULL AS STRING))").await();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchScoring.run(batchEnvironment(), lake, DB, DB, "evil", RiskPolicy.defaults()));
+        assertTrue(e.getMessage().contains("';'"), e.getMessage());
+        assertEquals(2, registry.list().size(), "the registry is untouched");
+        IllegalArgumentException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchScoring.run(batchEnvironment(), lake, DB, DB, "nope", RiskPolicy.defaults()));
+        assertTrue(missing.getMessage().contains("INSERT INTO batch_scoring_configs"), missing.getMessage());
+    }
+
+    private static StreamExecutionEnvironment batchEnvironment() {
+        StreamExecutionEnvironment env = runtime.flink().environment(new Configuration());
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        return env;
     }
 
     private static JsonNode readTree(ObjectMapper json, String value) {
