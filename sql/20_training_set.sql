@@ -2,14 +2,16 @@
 -- fills in (${...}) and runs in batch mode. One row per patient_features row, with:
 --   label            1 if an adverse event of the chosen types happens in (event_time, event_time + horizon]
 --   label_event_time the first such event (NULL for label 0): for error analysis, never a feature
---   dataset_split    'train' / 'validation' / 'test' by event_time, so no test row precedes a training row
+--   dataset_split    'train' / 'validation' / 'test' by event_time, so no test row precedes a training row;
+--                    the shares are of the labelled span (first row to observed_until - horizon)
 -- Features are point-in-time correct by construction (each row is computed from events at or before it);
 -- only the label looks ahead. Rows are left out when:
 --   * an event of the chosen types happened in (event_time - washout, event_time]: the patient is living
 --     through the outcome, and its sequelae (vasopressors, ICU vitals) would teach the model to detect it,
 --     not to predict it;
---   * the label is 0 but the horizon reaches past the end of the observed data (observed_until): the
---     outcome is unknown (censored), not absent.
+--   * the horizon reaches past the end of the observed data (observed_until): a negative's outcome is
+--     unknown (censored), not absent, and keeping only the positives of that last window would fill the
+--     newest rows (the test split) with positives; so the whole window is left out, whatever the label.
 CREATE TABLE `${output}` WITH ('bucket' = '-1') AS
 WITH outcomes AS (
   SELECT patient_id, event_time
@@ -37,5 +39,4 @@ FROM patient_features f
 LEFT JOIN ahead a ON a.patient_id = f.patient_id AND a.event_time = f.event_time
 LEFT JOIN behind b ON b.patient_id = f.patient_id AND b.event_time = f.event_time
 WHERE b.patient_id IS NULL
-  AND (a.label_event_time IS NOT NULL
-       OR TIMESTAMPADD(SECOND, ${horizon_seconds}, f.event_time) <= TIMESTAMP '${observed_until}');
+  AND TIMESTAMPADD(SECOND, ${horizon_seconds}, f.event_time) <= TIMESTAMP '${observed_until}';

@@ -7,6 +7,7 @@ import io.clinicalpipeline.jobs.Await;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.reconcile.Reconciler;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -35,14 +36,16 @@ final class DemoCommand {
     static int run(String[] args) throws Exception {
         Options o = FeaturesCommand.jobOptions(Common.redis(Common.checkpoints(Common.lake(GenerateCommand.workload(Common.kafka(
                 new Options("demo", "Runs the pipeline end to end on a local Kafka broker (KRaft), Redis server and Flink\n"
-                        + "MiniCluster with its web dashboard: ingest, silver and streaming features into Paimon and Redis.\n"
-                        + "Prints the reconciliation and the online features. Starts from an empty --database."), false),
+                        + "MiniCluster with its web dashboard: ingest, silver and streaming features into Paimon and Redis, then\n"
+                        + "trains a risk model on the history (compared with NEWS2), registers and promotes it, and scores\n"
+                        + "every feature row with the streaming scoring job. Starts from an empty --database."), false),
                 "300", "8")), "2"), null))
                 .option("rest-port", "PORT", "8081", "Flink web dashboard and REST port (0: any free port)")
                 .option("prometheus-port", "PORT[-PORT]", "9249", "Prometheus metrics port or range")
                 .option("data-dir", "DIR", "data/runtime", "scratch directory of the local Kafka, Redis and checkpoints (emptied at start)")
                 .option("timeout", "MINUTES", "15", "give up if the pipeline has not caught up by then")
                 .option("summary", "FILE", null, "also write the reconciliation as JSON")
+                .flag("no-model", "skip training, registering and scoring a model")
                 .flag("keep-running", "keep the jobs following Kafka after the workload is processed, until Ctrl-C");
         if (!o.parse(args)) {
             return 0;
@@ -62,6 +65,9 @@ final class DemoCommand {
             }
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 catalog.dropDatabase(s.database(), true, true);
+                org.apache.flink.core.fs.Path models = new org.apache.flink.core.fs.Path(
+                        ModelRegistry.modelsOf(s.lakehouse().warehouse(), s.database()));
+                models.getFileSystem().delete(models, true);
                 s.lakehouse().createTables(s.database());
                 System.out.println("demo: tables in database '" + s.database() + "' of " + s.lakehouse().warehouse()
                         + "; feature definitions in " + FeatureCatalogTable.TABLE);
@@ -92,6 +98,8 @@ final class DemoCommand {
                 int status = JobCommands.reconcile(s, o.get("summary") == null ? null : Path.of(o.get("summary")));
                 awaitFeatures(counts, Duration.ofMinutes(o.getLong("timeout")));
                 OnlineFeatures.print(runtime.redisUri(), 5);
+                JobClient scoring = o.has("no-model") ? null : DemoModel.run(runtime, s, catalog,
+                        Duration.ofMinutes(Math.round(o.getDouble("hours") * 60)), Duration.ofMinutes(o.getLong("timeout")));
                 System.out.println("demo: one patient's online features: bin/pipeline features get PATIENT_ID --redis " + runtime.redisUri()
                         + (keepRunning ? "" : " (while the demo runs: --keep-running)"));
                 System.out.println("demo: look at the tables with the Flink SQL client:");
@@ -101,6 +109,9 @@ final class DemoCommand {
                     System.out.println("demo: jobs keep following Kafka at " + runtime.bootstrap()
                             + "; dashboard " + runtime.flink().restAddress() + "; Ctrl-C stops");
                     silver.getJobExecutionResult().get();
+                }
+                if (scoring != null) {
+                    scoring.cancel().get();
                 }
                 features.cancel().get();
                 silver.cancel().get();

@@ -105,7 +105,7 @@ final class FeaturesCommand {
                 "Builds a labelled table from patient_features: label 1 when one of --event-types follows within\n"
                         + "--horizon, a time-based train/validation/test split; exclusions are explained in sql/20_training_set.sql."))
                 .option("horizon", "DURATION", "6h", "how far ahead an adverse event makes a row positive")
-                .option("event-types", "LIST", "sepsis,cardiac_arrest,icu_transfer,stroke,respiratory_failure",
+                .option("event-types", "LIST", TrainingSet.DEFAULT_EVENT_TYPES,
                         "adverse event types that count as the outcome")
                 .option("washout", "DURATION", "24h", "rows this soon after an outcome are left out")
                 .option("split", "TRAIN,VALIDATION", "0.7,0.15", "shares of the time span for training and validation; the rest is test")

@@ -97,9 +97,11 @@ final class TrainCommand {
                 registry = new ModelRegistry(new Lakehouse(o.get("warehouse")).openCatalog(), o.get("database"));
                 new Lakehouse(o.get("warehouse")).createTables(o.get("database"));
                 version = registry.nextVersion();
-                String dir = new Lakehouse(o.get("warehouse")).warehouse() + "/models/" + o.get("name") + "/v" + version;
+                String dir = ModelRegistry.directory(new Lakehouse(o.get("warehouse")).warehouse(), o.get("database"),
+                        o.get("name"), version);
+                ModelRegistry.requireFree(dir);
                 modelOut = modelOut == null ? dir + "/model" : modelOut;
-                report = report == null ? dir.replaceFirst("^file:", "") + "/report.html" : report;
+                report = report == null ? localPath(dir) + "/report.html" : report;
             }
             if (modelOut != null) {
                 result.model().save(modelOut);
@@ -192,6 +194,11 @@ final class TrainCommand {
     }
 
     private static final String NEWS2 = "news2_total";
+
+    /** A local file path for a {@code file:} URI (reports are written with java.nio). */
+    static String localPath(String uri) {
+        return uri.startsWith("file:") ? java.net.URI.create(uri.replaceFirst("^file:/*", "file:///")).getPath() : uri;
+    }
 
     /** The feature definition version of a clinical training set, null for other inputs. */
     private static Integer definitionVersion(TrainInput data) {

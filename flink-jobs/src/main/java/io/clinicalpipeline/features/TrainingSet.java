@@ -23,11 +23,13 @@ import java.util.regex.Pattern;
  */
 public final class TrainingSet {
 
+    /** The adverse events that count as deterioration unless told otherwise. */
+    public static final String DEFAULT_EVENT_TYPES = "sepsis,cardiac_arrest,icu_transfer,stroke,respiratory_failure";
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     /**
-     * @param trainFraction share of the feature table's time span (from its first to its last row) for training
+     * @param trainFraction share of the labelled time span (from the first row to the last one minus the horizon) for training
      * @param validationFraction the next share, for validation; the rest is the test set
      */
     public record Spec(String output, List<String> eventTypes, Duration horizon, Duration washout,
@@ -66,7 +68,13 @@ public final class TrainingSet {
             throw new IllegalStateException("patient_features in database '" + database + "' is empty; run "
                     + "bin/pipeline features run --mode batch first");
         }
-        long spanMillis = Duration.between(first, last).toMillis();
+        // Rows in the last horizon are left out (their outcome is not known yet): split what remains.
+        long spanMillis = Duration.between(first, last.minus(spec.horizon())).toMillis();
+        if (spanMillis <= 0) {
+            throw new IllegalStateException("patient_features spans " + Duration.between(first, last).toMinutes()
+                    + " min, no more than the horizon of " + spec.horizon().toMinutes() + " min: no row has a known outcome; "
+                    + "use a shorter --horizon or a longer history");
+        }
         LocalDateTime trainUntil = first.plus(Duration.ofMillis((long) (spanMillis * spec.trainFraction())));
         LocalDateTime validationUntil = first.plus(Duration.ofMillis(
                 (long) (spanMillis * (spec.trainFraction() + spec.validationFraction()))));

@@ -61,6 +61,28 @@ public final class ModelRegistry {
         return list().stream().filter(v -> ModelVersion.PRODUCTION.equals(v.stage())).findFirst();
     }
 
+    /**
+     * Where a registered version's files go: {@code <warehouse>/models/<database>/<name>/v<version>}, beside the
+     * Paimon tables of the same database.
+     */
+    public static String directory(String warehouse, String database, String name, long version) {
+        return modelsOf(warehouse, database) + "/" + name + "/v" + version;
+    }
+
+    /** The models of one database, e.g. to delete with it. */
+    public static String modelsOf(String warehouse, String database) {
+        return warehouse.replaceAll("/+$", "") + "/models/" + database;
+    }
+
+    /** Fails with what to do when a new version's directory is already taken (a registry dropped without it). */
+    public static void requireFree(String directory) throws java.io.IOException {
+        org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(directory);
+        if (path.getFileSystem().exists(path)) {
+            throw new IllegalStateException("model directory " + directory + " exists but its version is not in the "
+                    + "registry (was model_registry dropped?); delete the directory or register under another --name");
+        }
+    }
+
     /** The next free version number (1 for an empty registry). */
     public long nextVersion() {
         return list().stream().mapToLong(ModelVersion::version).max().orElse(0) + 1;

@@ -2,6 +2,8 @@ package io.clinicalpipeline.scoring;
 
 import io.clinicalpipeline.model.ml.RiskScorer;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -21,15 +23,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Scores each patient's feature rows with the production model and, for the challenger's share of patients, with
  * the challenger too (its score is then the served one). The registry arrives as a broadcast stream, so a
  * promotion or rollback changes the model of the next row without a restart; models are loaded once per version
- * and subtask. Rows that arrive before any version is in production wait in keyed state (the newest per patient)
- * and are scored when one is promoted.
+ * and subtask. Rows that arrive before any version is in production — at start-up the feature table's backlog can
+ * overtake the registry — wait in keyed state and are scored, in order, when one is; past {@link #MAX_WAITING}
+ * rows per patient the oldest are dropped and counted ({@code rowsDroppedWaitingForModel}), so a pipeline run
+ * without any promoted model does not grow without bound.
  */
 public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, Row, ModelRoute, Prediction> {
 
@@ -44,10 +50,13 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
     private final RiskPolicy policy;
     private transient Map<Long, RiskScorer> scorers;
     private transient Map<String, Integer> columns;
-    private transient ValueState<Row> waiting;
+    static final int MAX_WAITING = 1000;
+    private transient ListState<Row> waiting;
+    private transient ValueState<Integer> waitingCount;
     private transient Counter scored;
     private transient Counter scoredByChallenger;
     private transient Counter waitedForModel;
+    private transient Counter droppedWaiting;
     private transient Counter modelLoadFailures;
     private transient long productionVersion;
     private transient long challengerVersion;
@@ -66,11 +75,13 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         for (int i = 0; i < featureColumns.length; i++) {
             columns.put(featureColumns[i], i);
         }
-        waiting = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-for-model", featureType));
+        waiting = getRuntimeContext().getListState(waitingDescriptor());
+        waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
         var metrics = getRuntimeContext().getMetricGroup();
         scored = metrics.counter("scoredRows");
         scoredByChallenger = metrics.counter("scoredByChallenger");
         waitedForModel = metrics.counter("rowsWaitedForModel");
+        droppedWaiting = metrics.counter("rowsDroppedWaitingForModel");
         modelLoadFailures = metrics.counter("modelsRejected");
         metrics.gauge("productionModelVersion", () -> productionVersion);
         metrics.gauge("challengerModelVersion", () -> challengerVersion);
@@ -90,10 +101,23 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         }
         if (production == null) {
             waitedForModel.inc();
-            waiting.update(row);
+            waiting.add(row);
+            int count = waitingCount.value() == null ? 1 : waitingCount.value() + 1;
+            if (count > MAX_WAITING) {
+                List<Row> rows = new ArrayList<>();
+                waiting.get().forEach(rows::add);
+                waiting.update(rows.subList(1, rows.size()));
+                droppedWaiting.inc();
+                count--;
+            }
+            waitingCount.update(count);
             return;
         }
         score(row, production, challenger, out);
+    }
+
+    private ListStateDescriptor<Row> waitingDescriptor() {
+        return new ListStateDescriptor<>("waiting-for-model", featureType);
     }
 
     @Override
@@ -124,13 +148,13 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         }
         ModelRoute p = production;
         ModelRoute c = challenger;
-        ctx.applyToKeyedState(new ValueStateDescriptor<>("waiting-for-model", featureType), (patient, state) -> {
-            Row row = state.value();
-            if (row != null) {
+        ctx.applyToKeyedState(waitingDescriptor(), (patient, state) -> {
+            for (Row row : state.get()) {
                 score(row, p, c, out);
-                state.clear();
             }
+            state.clear();
         });
+        ctx.applyToKeyedState(new ValueStateDescriptor<>("waiting-count", Types.INT), (patient, state) -> state.clear());
     }
 
     private void score(Row row, ModelRoute production, ModelRoute challenger, Collector<Prediction> out) {

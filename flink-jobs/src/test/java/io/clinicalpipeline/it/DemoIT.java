@@ -24,25 +24,31 @@ class DemoIT {
         Path summary = dir.resolve("summary.json");
         Path log = dir.resolve("demo.log");
         Process demo = new ProcessBuilder(List.of(root.resolve("bin/pipeline").toString(), "demo",
-                "--patients", "30", "--hours", "2", "--rest-port", "0", "--prometheus-port", "9400-9449",
+                "--rest-port", "0", "--prometheus-port", "9400-9449",
                 "--data-dir", dir.resolve("runtime").toString(), "--warehouse", dir.resolve("warehouse").toString(),
                 "--summary", summary.toString()))
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        boolean finished = demo.waitFor(5, TimeUnit.MINUTES);
+        boolean finished = demo.waitFor(8, TimeUnit.MINUTES);
         String output = Files.readString(log, StandardCharsets.UTF_8);
         if (!finished) {
             demo.destroyForcibly();
         }
-        assertTrue(finished, "demo did not finish in 5 minutes:\n" + output);
+        assertTrue(finished, "demo did not finish in 8 minutes:\n" + output);
         assertEquals(0, demo.exitValue(), output);
         assertTrue(output.contains("demo: Flink dashboard  http://127.0.0.1:"), output);
         assertTrue(output.contains("reconcile: every record is accounted for"), output);
-        assertTrue(output.matches("(?s).*demo: online features of 30 patients in Redis; highest NEWS2:.*"), output);
+        assertTrue(output.matches("(?s).*demo: online features of 300 patients in Redis; highest NEWS2:.*"), output);
         // The first patient listed has a NEWS2 total and a risk band.
         assertTrue(output.matches("(?s).*\\n  P\\d+ +\\S+ +\\d+ +(LOW|LOW_MEDIUM|MEDIUM|HIGH) .*"), output);
+        // The default workload (300 patients, 8 h) has outcomes enough to train, compare with NEWS2 and score.
+        assertTrue(output.matches("(?s).*demo: test split \\([0-9,]+ rows, [0-9,]+ positive\\): model AUROC [01]\\.\\d{3} "
+                + "AUPRC [01]\\.\\d{3} \\| NEWS2 AUROC [01]\\.\\d{3} AUPRC [01]\\.\\d{3}\n.*"), output);
+        assertTrue(output.contains("demo: registered and promoted deterioration v1"), output);
+        assertTrue(output.matches("(?s).*\n  P\\d+ +risk [01]\\.\\d{3} (LOW|MEDIUM|HIGH) +\\(model v1\\)\n.*"), output);
+        assertTrue(Files.exists(dir.resolve("warehouse/models/clinical/deterioration/v1/report.html")), "the model's report");
         assertTrue(output.contains("bin/pipeline sql --warehouse " + dir.resolve("warehouse").toUri().toString().replaceAll("/$", "")), output);
 
         // The SQL client command the demo prints works on the tables it wrote.
