@@ -69,7 +69,7 @@ final class DemoModel {
         System.out.println("demo: training a logistic regression on " + features.size() + " feature columns (Flink ML, "
                 + "one bounded job per Newton round) ...");
         Trainer.Result result = Trainer.train(data, new Trainer.Settings(features, List.of(), 50, 0.01, 0.0,
-                "none", 50, 1e-8, 0.5, "", "news2_total", 5));
+                "none", 50, 1e-8, 0.5, "", "news2_total", 5, List.of(), 1));
         BinaryMetrics m = result.test();
         BinaryMetrics news2 = result.baseline();
         System.out.printf(Locale.ROOT, "demo: test split (%,d rows, %,d positive): model AUROC %.3f AUPRC %.3f | NEWS2 "

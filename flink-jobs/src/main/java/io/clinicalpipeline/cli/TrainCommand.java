@@ -47,6 +47,8 @@ final class TrainCommand {
                 .option("max-iter", "N", "50", "Newton rounds at most")
                 .option("tol", "T", "1e-8", "stop when the objective improves by less than this (relative)")
                 .option("max-categories", "N", "50", "one-hot columns per text column; rarer values share one")
+                .option("grid", "P=V,V;P=V,…", null, "hyperparameter grid for cross-validation, e.g. reg=0,0.01,0.1;elastic-net=0,0.5")
+                .option("folds", "K", "1", "k-fold cross-validation on the train rows (picks the grid point with the best mean AUROC)")
                 .option("test-fraction", "F", "0.2", "share of rows held out for the test (by a seeded hash of the row)")
                 .option("seed", "N", "42", "seed of the train/test split")
                 .option("threshold", "P", "0.5", "score at or above which a row is predicted positive (F1, confusion)")
@@ -79,7 +81,10 @@ final class TrainCommand {
             Trainer.Settings settings = new Trainer.Settings(features, list(o.get("categorical")),
                     o.getInt("max-categories"), o.getDouble("reg"), o.getDouble("elastic-net"), o.get("class-weight"),
                     o.getInt("max-iter"), o.getDouble("tol"), o.getDouble("threshold"), o.get("scratch-dir"),
-                    baseline, o.getDouble("baseline-threshold"));
+                    baseline, o.getDouble("baseline-threshold"), grid(o), o.getInt("folds"));
+            if (!settings.grid().isEmpty() && settings.folds() < 2) {
+                throw new Options.UsageException("--grid needs --folds 2 or more to compare its points", o);
+            }
             Trainer.Result result = Trainer.train(data, settings);
             print(result, baseline);
             Map<String, Object> run = new LinkedHashMap<>();
@@ -129,9 +134,10 @@ final class TrainCommand {
             if (registry != null) {
                 LocalDateTime now = LocalDateTime.now();
                 Map<String, Object> params = new LinkedHashMap<>();
-                for (String key : List.of("reg", "elastic-net", "class-weight", "max-iter", "tol", "threshold", "max-categories")) {
+                for (String key : List.of("class-weight", "max-iter", "tol", "threshold", "max-categories", "folds", "grid")) {
                     params.put(key, o.get(key));
                 }
+                params.putAll(result.chosen());
                 ModelVersion registered = registry.register(new ModelVersion(version, o.get("name"), o.get("algorithm"),
                         ModelRegistry.json(params), result.featureNames(), features,
                         definitionVersion(data),
@@ -177,6 +183,37 @@ final class TrainCommand {
         return Set.of("1");
     }
 
+    /** {@code reg=0,0.1;elastic-net=0,0.5} as every combination of the listed values. */
+    static List<Map<String, Double>> grid(Options o) {
+        String spec = o.get("grid");
+        List<Map<String, Double>> points = new java.util.ArrayList<>();
+        if (spec == null || spec.isBlank()) {
+            return points;
+        }
+        points.add(Map.of());
+        for (String axis : spec.split(";")) {
+            String[] kv = axis.split("=", 2);
+            String name = kv[0].trim();
+            if (kv.length != 2 || !List.of("reg", "elastic-net").contains(name)) {
+                throw new Options.UsageException("--grid takes reg=… and elastic-net=… lists separated by ';', got '" + axis + "'", o);
+            }
+            List<Map<String, Double>> next = new java.util.ArrayList<>();
+            for (Map<String, Double> point : points) {
+                for (String value : kv[1].split(",")) {
+                    Double v = CsvFormat.parseNumber(value);
+                    if (v == null) {
+                        throw new Options.UsageException("--grid value '" + value + "' of " + name + " is not a number", o);
+                    }
+                    Map<String, Double> extended = new LinkedHashMap<>(point);
+                    extended.put(name, v);
+                    next.add(extended);
+                }
+            }
+            points = next;
+        }
+        return points;
+    }
+
     private static CsvFormat.HeaderMode headerMode(Options o) {
         return switch (o.get("header").toLowerCase(Locale.ROOT)) {
             case "auto" -> CsvFormat.HeaderMode.AUTO;
@@ -212,6 +249,13 @@ final class TrainCommand {
                 r.trace().converged() ? ", converged" : ", NOT converged: raise --max-iter or --reg",
                 r.millis() / 1000.0);
         r.skipped().forEach((problem, n) -> System.out.printf(Locale.ROOT, "left out %,d rows: %s%n", n, problem));
+        for (Trainer.CvResult c : r.crossValidation()) {
+            System.out.printf(Locale.ROOT, "cross-validation %s: mean AUROC %.4f over %d folds%n", c.params(),
+                    c.meanAuroc(), c.foldAuroc().length);
+        }
+        if (!r.crossValidation().isEmpty()) {
+            System.out.println("chosen " + r.chosen() + ", refitted on all train rows");
+        }
         System.out.printf(Locale.ROOT, "test rows %,d (%,d positive)%n", m.rows(), m.positives());
         System.out.printf(Locale.ROOT, "AUROC %.4f  AUPRC %.4f  Brier %.4f%n", m.auroc(), m.auprc(), m.brier());
         System.out.printf(Locale.ROOT, "at threshold %.2f: precision %.4f  recall %.4f  F1 %.4f  (TP %d FP %d TN %d FN %d)%n",

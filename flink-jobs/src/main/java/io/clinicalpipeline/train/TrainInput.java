@@ -41,6 +41,8 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
     public static final String LABEL = "label";
     public static final String SPLIT = "split";
     public static final String PROBLEM = "problem";
+    /** A stable position of the row in [0, 1), independent of the split: cross-validation folds are ranges of it. */
+    public static final String FOLD_KEY = "fold_key";
     /** A Paimon training set's own time-based split column (see sql/20_training_set.sql). */
     public static final String DATASET_SPLIT = "dataset_split";
 
@@ -58,8 +60,8 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
             }
         }
         List<String> candidates = List.copyOf(names);
-        names.addAll(List.of(LABEL, SPLIT, PROBLEM));
-        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING));
+        names.addAll(List.of(LABEL, SPLIT, PROBLEM, FOLD_KEY));
+        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING, Types.DOUBLE));
         RowTypeInfo rowType = new RowTypeInfo(types.toArray(new TypeInformation<?>[0]), names.toArray(new String[0]));
         StreamExecutionEnvironment env = TableUtils.getExecutionEnvironment(tEnv);
         FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), new Path(path)).build();
@@ -81,7 +83,8 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
     }
 
     private static Row parse(String line, CsvFormat format, int width, int labelIndex, Labels labels) {
-        Row row = new Row(width + 2);
+        Row row = new Row(width + 3);
+        row.setField(width + 2, foldKey(line, labels.seed()));
         List<String> fields;
         try {
             fields = CsvFormat.split(line, format.delimiter());
@@ -165,13 +168,14 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
         int labelIndex = columns.indexOf(labels.column());
         int splitIndex = columns.indexOf(DATASET_SPLIT);
         List<String> names = new ArrayList<>(columns);
-        names.addAll(List.of(LABEL + "_", SPLIT, PROBLEM));
+        names.addAll(List.of(LABEL + "_", SPLIT, PROBLEM, FOLD_KEY));
         RowTypeInfo in = TableUtils.getRowTypeInfo(source.getResolvedSchema());
         List<TypeInformation<?>> types = new ArrayList<>(List.of(in.getFieldTypes()));
-        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING));
+        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING, Types.DOUBLE));
         RowTypeInfo rowType = new RowTypeInfo(types.toArray(new TypeInformation<?>[0]), names.toArray(new String[0]));
         Table labelled = tEnv.fromDataStream(tEnv.toDataStream(source).map(row -> {
-            Row out = new Row(row.getArity() + 3);
+            Row out = new Row(row.getArity() + 4);
+            out.setField(row.getArity() + 3, foldKey(row.toString(), labels.seed()));
             for (int i = 0; i < row.getArity(); i++) {
                 out.setField(i, row.getField(i));
             }
@@ -194,7 +198,12 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
         fields.add($(LABEL + "_").as(LABEL));
         fields.add($(SPLIT));
         fields.add($(PROBLEM));
+        fields.add($(FOLD_KEY));
         return fields.toArray(new Expression[0]);
+    }
+
+    private static double foldKey(String content, long seed) {
+        return StableHash.unit(content, seed + 1);
     }
 
     /** A seeded hash of the row: reproducible, and duplicate rows always land on the same side. */

@@ -43,14 +43,21 @@ public final class Trainer {
      */
     public record Settings(List<String> features, List<String> categorical, int maxCategories, double reg,
                            double elasticNet, String classWeight, int maxIter, double tol, double threshold,
-                           String scratchDir, String baseline, double baselineThreshold) {}
+                           String scratchDir, String baseline, double baselineThreshold,
+                           List<Map<String, Double>> grid, int folds) {}
+
+    /** One grid point's cross-validated AUROC: per held-out fold and their mean. */
+    public record CvResult(Map<String, Double> params, double[] foldAuroc, double meanAuroc) {}
 
     /**
      * The fitted pipeline, its evaluation on the test rows (and the baseline's on the same rows, or null), and the
      * rows that could not be used.
      */
     public record Result(PipelineModel model, List<String> featureNames, BinaryMetrics test, BinaryMetrics baseline,
-                         long trainRows, TrainingTrace trace, Map<String, Long> skipped, long millis) {}
+                         long trainRows, TrainingTrace trace, Map<String, Long> skipped, long millis,
+                         List<CvResult> crossValidation, Map<String, Double> chosen) {}
+
+    private record Fitted(PipelineModel model, List<String> featureNames, TrainingTrace trace) {}
 
     private Trainer() {}
 
@@ -62,6 +69,25 @@ public final class Trainer {
         Table train = usable.where($(TrainInput.SPLIT).isEqual("train"));
         Table test = usable.where($(TrainInput.SPLIT).isEqual("test"));
         LOG.info("training on {} with {} features: {}", input.describe(), s.features().size(), s.features());
+        Map<String, Double> chosen = new LinkedHashMap<>();
+        chosen.put("reg", s.reg());
+        chosen.put("elastic-net", s.elasticNet());
+        List<CvResult> cv = List.of();
+        if (s.folds() > 1) {
+            cv = crossValidate(train, s);
+            CvResult best = cv.stream().max(java.util.Comparator.comparingDouble(CvResult::meanAuroc)).orElseThrow();
+            chosen.putAll(best.params());
+            LOG.info("cross-validation chose {} (mean AUROC {})", chosen, String.format("%.4f", best.meanAuroc()));
+        }
+        Fitted fitted = fit(train, s, chosen);
+        BinaryMetrics[] metrics = evaluate(fitted.model(), test, s);
+        TrainingTrace trace = fitted.trace();
+        long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
+        return new Result(fitted.model(), fitted.featureNames(), metrics[0], metrics[1], trainRows, trace, skipped,
+                System.currentTimeMillis() - started, cv, chosen);
+    }
+
+    private static Fitted fit(Table train, Settings s, Map<String, Double> params) {
         TabularEncoderModel encoder = new TabularEncoder().setInputCols(s.features().toArray(new String[0]))
                 .setCategoricalCols(s.categorical().toArray(new String[0])).setMaxCategories(s.maxCategories())
                 .setOutputCol("encoded").fit(train);
@@ -70,15 +96,37 @@ public final class Trainer {
         Table encoded = encoder.transform(train)[0];
         StandardScalerModel scaler = new StandardScaler().setInputCol("encoded").setOutputCol("features")
                 .setWithMean(true).fit(encoded);
-        LogisticRegressionModel lr = new LogisticRegression().setLabelCol(TrainInput.LABEL).setReg(s.reg())
-                .setElasticNet(s.elasticNet()).setClassWeight(s.classWeight()).setMaxIter(s.maxIter())
+        LogisticRegressionModel lr = new LogisticRegression().setLabelCol(TrainInput.LABEL).setReg(params.get("reg"))
+                .setElasticNet(params.get("elastic-net")).setClassWeight(s.classWeight()).setMaxIter(s.maxIter())
                 .setTol(s.tol()).setScratchDir(s.scratchDir()).fit(scaler.transform(encoded)[0]);
-        PipelineModel model = new PipelineModel(List.of(encoder, scaler, lr));
-        BinaryMetrics[] metrics = evaluate(model, test, s);
-        TrainingTrace trace = lr.trace();
-        long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
-        return new Result(model, names, metrics[0], metrics[1], trainRows, trace, skipped,
-                System.currentTimeMillis() - started);
+        return new Fitted(new PipelineModel(List.of(encoder, scaler, lr)), names, lr.trace());
+    }
+
+    /**
+     * k-fold cross-validation on the train rows for each grid point: fold f holds the rows whose fold key lies in
+     * [f/k, (f+1)/k); every fold is held out once, the model fitted on the others.
+     */
+    private static List<CvResult> crossValidate(Table train, Settings s) throws Exception {
+        List<Map<String, Double>> grid = s.grid().isEmpty() ? List.of(Map.of()) : s.grid();
+        List<CvResult> results = new ArrayList<>();
+        int k = s.folds();
+        for (Map<String, Double> point : grid) {
+            Map<String, Double> params = new LinkedHashMap<>();
+            params.put("reg", s.reg());
+            params.put("elastic-net", s.elasticNet());
+            params.putAll(point);
+            double[] aurocs = new double[k];
+            for (int f = 0; f < k; f++) {
+                double lo = (double) f / k;
+                double hi = (double) (f + 1) / k;
+                Table fitOn = train.where($(TrainInput.FOLD_KEY).isLess(lo).or($(TrainInput.FOLD_KEY).isGreaterOrEqual(hi)));
+                Table heldOut = train.where($(TrainInput.FOLD_KEY).isGreaterOrEqual(lo).and($(TrainInput.FOLD_KEY).isLess(hi)));
+                aurocs[f] = evaluate(fit(fitOn, s, params).model(), heldOut, s)[0].auroc();
+                LOG.info("cross-validation {} fold {}/{}: AUROC {}", params, f + 1, k, String.format("%.4f", aurocs[f]));
+            }
+            results.add(new CvResult(Map.copyOf(point), aurocs, java.util.Arrays.stream(aurocs).average().orElseThrow()));
+        }
+        return results;
     }
 
     /** Scores {@code test}; measures the scores, and the baseline column if any, against its labels. */
@@ -155,6 +203,21 @@ public final class Trainer {
             baseline.put("column", run.get("baseline"));
             json.put("baseline", baseline);
         }
+        if (!r.crossValidation().isEmpty()) {
+            Map<String, Object> cv = new LinkedHashMap<>();
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (CvResult c : r.crossValidation()) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("params", c.params());
+                one.put("mean_auroc", c.meanAuroc());
+                one.put("fold_auroc", c.foldAuroc());
+                results.add(one);
+            }
+            cv.put("folds", r.crossValidation().get(0).foldAuroc().length);
+            cv.put("results", results);
+            json.put("cross_validation", cv);
+        }
+        json.put("params", r.chosen());
         json.put("features", r.featureNames());
         json.put("run", run);
         return json;

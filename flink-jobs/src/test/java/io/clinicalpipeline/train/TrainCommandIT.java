@@ -26,7 +26,7 @@ class TrainCommandIT {
         int exit = Main.run(new String[] {"train", "--input", data.toString(),
                 "--columns", "age,sex,cp,trestbps,chol,fbs,restecg,thalach,exang,oldpeak,slope,ca,thal,num",
                 "--label", "num", "--positive", "1,2,3,4", "--categorical", "cp,restecg,slope,thal",
-                "--reg", "0.01", "--metrics-out", metrics.toString(), "--model-out", model.toString(),
+                "--reg", "0.01", "--grid", "reg=0.001,3", "--folds", "3", "--metrics-out", metrics.toString(), "--model-out", model.toString(),
                 "--baseline", "oldpeak", "--baseline-threshold", "2", "--report", report.toString(),
                 "--register", "--name", "heart", "--warehouse", dir.resolve("warehouse").toString(), "--database", "m"});
         assertEquals(0, exit);
@@ -39,6 +39,16 @@ class TrainCommandIT {
         assertTrue(m.get("brier").asDouble() < 0.2, "Brier " + m.get("brier"));
         assertTrue(m.get("features").toString().contains("ca_missing"), "ca has '?' values: " + m.get("features"));
         assertTrue(Files.exists(model.resolve("stages/2/data/model-data")), "encoder, scaler, regression saved");
+        JsonNode cv = m.get("cross_validation");
+        assertEquals(3, cv.get("folds").asInt());
+        assertEquals(2, cv.get("results").size(), "one result per grid point");
+        JsonNode best = cv.get("results").get(0);
+        for (JsonNode r : cv.get("results")) {
+            assertEquals(3, r.get("fold_auroc").size());
+            best = r.get("mean_auroc").asDouble() > best.get("mean_auroc").asDouble() ? r : best;
+        }
+        assertEquals(best.get("params").get("reg").asDouble(), m.get("params").get("reg").asDouble(),
+                "the final model uses the grid point with the best mean AUROC");
         JsonNode baseline = m.get("baseline");
         assertEquals("oldpeak", baseline.get("column").asText());
         assertTrue(baseline.get("auroc").asDouble() > 0.6 && baseline.get("auroc").asDouble() < m.get("auroc").asDouble(),
