@@ -21,9 +21,7 @@ import org.apache.flink.types.Row;
 import org.apache.paimon.catalog.Catalog;
 
 import java.time.LocalDateTime;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -135,8 +133,9 @@ public final class BatchScoring {
         private final ModelVersion model;
         private final String configName;
         private final RiskPolicy policy;
-        private transient RiskScorer scorer;
-        private transient Map<String, Integer> index;
+        private transient RiskScorer.Bound scorer;
+        private transient int patient;
+        private transient int eventTime;
 
         Score(String[] columns, ModelVersion model, String configName, RiskPolicy policy) {
             this.columns = columns;
@@ -147,20 +146,15 @@ public final class BatchScoring {
 
         @Override
         public void open(Configuration parameters) throws Exception {
-            scorer = RiskScorer.load(model.modelPath());
-            index = new HashMap<>();
-            for (int i = 0; i < columns.length; i++) {
-                index.put(columns[i], i);
-            }
+            scorer = RiskScorer.load(model.modelPath()).bind(List.of(columns));
+            patient = List.of(columns).indexOf("patient_id");
+            eventTime = List.of(columns).indexOf("event_time");
         }
 
         @Override
         public Row map(Row row) {
-            double score = scorer.score(c -> {
-                Integer i = index.get(c);
-                return i == null ? null : row.getField(i);
-            });
-            return Row.of(row.getField(index.get("patient_id")), row.getField(index.get("event_time")), model.version(),
+            double score = scorer.score(row::getField);
+            return Row.of(row.getField(patient), row.getField(eventTime), model.version(),
                     model.name(), score, policy.band(score), configName, LocalDateTime.now());
         }
     }

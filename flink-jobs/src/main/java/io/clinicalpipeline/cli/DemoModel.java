@@ -9,13 +9,13 @@ import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
-import io.clinicalpipeline.model.eval.HtmlReport;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import io.clinicalpipeline.train.TrainInput;
+import io.clinicalpipeline.train.TrainedModels;
 import io.clinicalpipeline.train.Trainer;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -24,10 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.paimon.catalog.Catalog;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,27 +72,20 @@ final class DemoModel {
         System.out.printf(Locale.ROOT, "demo: test split (%,d rows, %,d positive): model AUROC %.3f AUPRC %.3f | NEWS2 "
                 + "AUROC %.3f AUPRC %.3f%n", m.rows(), m.positives(), m.auroc(), m.auprc(), news2.auroc(), news2.auprc());
 
-        ModelRegistry registry = new ModelRegistry(catalog, s.database());
-        long version = registry.nextVersion();
-        String dir = ModelRegistry.directory(s.lakehouse().warehouse(), s.database(), NAME, version);
-        ModelRegistry.requireFree(dir);
-        String modelPath = dir + "/model";
-        Path report = Path.of(TrainCommand.localPath(dir), "report.html");
-        result.model().save(modelPath);
-        Files.createDirectories(report.getParent());
         Map<String, String> details = new LinkedHashMap<>();
         details.put("input", data.describe());
         details.put("features", result.featureNames().size() + " encoded from " + features.size() + " columns");
-        Files.writeString(report, HtmlReport.render(NAME + " v" + version, details, m, "NEWS2", news2));
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("input", data.describe());
         run.put("label", "label");
         run.put("baseline", "news2_total");
-        LocalDateTime now = LocalDateTime.now();
-        registry.register(new ModelVersion(version, NAME, "lr", "{\"reg\":0.01,\"class-weight\":\"none\"}",
-                result.featureNames(), features, io.clinicalpipeline.model.features.FeatureCalculator.VERSION,
-                ModelRegistry.json(data.lineage()), ModelRegistry.json(Trainer.metrics(result, run)), modelPath,
-                report.toString(), now, ModelVersion.NONE, 0, now));
+        Map<String, Object> params = new LinkedHashMap<>(result.chosen());
+        params.put("class-weight", "none");
+        ModelRegistry registry = new ModelRegistry(catalog, s.database());
+        ModelVersion registered = TrainedModels.register(registry, s.lakehouse().warehouse(), s.database(),
+                new TrainedModels.Trained(NAME, "lr", params, result, data, features, run, details, "NEWS2"), null, null);
+        long version = registered.version();
+        String report = registered.reportPath();
         registry.promote(version, ModelVersion.PRODUCTION, 0, "demo");
         System.out.println("demo: registered and promoted " + NAME + " v" + version + "; report " + report);
 

@@ -11,6 +11,8 @@ import java.util.Locale;
 /** {@code bin/pipeline model list|show|promote|archive|rollback}: the model registry's versions and stages. */
 final class ModelCommand {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private ModelCommand() {}
 
     static int run(String[] args) throws Exception {
@@ -83,8 +85,12 @@ final class ModelCommand {
     }
 
     private static String auroc(ModelVersion v) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"auroc\":([0-9.]+)").matcher(v.metrics());
-        return m.find() ? String.format(Locale.ROOT, "%.4f", Double.parseDouble(m.group(1))) : "-";
+        try {
+            var auroc = JSON.readTree(v.metrics()).get("auroc");
+            return auroc == null || !auroc.isNumber() ? "-" : String.format(Locale.ROOT, "%.4f", auroc.asDouble());
+        } catch (java.io.IOException e) {
+            return "-";
+        }
     }
 
     private static void show(ModelVersion v) {

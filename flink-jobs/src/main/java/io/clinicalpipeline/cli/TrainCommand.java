@@ -2,17 +2,17 @@ package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
-import io.clinicalpipeline.model.eval.HtmlReport;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.train.CsvFormat;
 import io.clinicalpipeline.train.TrainInput;
+import io.clinicalpipeline.train.TrainedModels;
 import io.clinicalpipeline.train.Trainer;
+import org.apache.paimon.catalog.Catalog;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -94,57 +94,42 @@ final class TrainCommand {
             run.put("algorithm", o.get("algorithm"));
             run.put("baseline", baseline);
             run.put("args", Arrays.asList(args));
-            String modelOut = o.get("model-out");
-            String report = o.get("report");
-            ModelRegistry registry = null;
-            long version = 0;
-            if (o.has("register")) {
-                registry = new ModelRegistry(new Lakehouse(o.get("warehouse")).openCatalog(), o.get("database"));
-                new Lakehouse(o.get("warehouse")).createTables(o.get("database"));
-                version = registry.nextVersion();
-                String dir = ModelRegistry.directory(new Lakehouse(o.get("warehouse")).warehouse(), o.get("database"),
-                        o.get("name"), version);
-                ModelRegistry.requireFree(dir);
-                modelOut = modelOut == null ? dir + "/model" : modelOut;
-                report = report == null ? localPath(dir) + "/report.html" : report;
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("input", data.describe());
+            details.put("label", label + (o.get("positive") == null ? "" : " (positive: " + o.get("positive") + ")"));
+            details.put("algorithm", "logistic regression " + result.chosen());
+            details.put("rows", String.format(Locale.ROOT, "%,d train, %,d test", result.trainRows(), result.test().rows()));
+            details.put("features", result.featureNames().size() + " encoded from " + features.size() + " columns");
+            Map<String, Object> params = new LinkedHashMap<>();
+            for (String key : List.of("class-weight", "max-iter", "tol", "threshold", "max-categories", "folds", "grid")) {
+                params.put(key, o.get(key));
             }
-            if (modelOut != null) {
-                result.model().save(modelOut);
-                System.out.println("model saved to " + modelOut);
-            }
-            if (report != null) {
-                Map<String, String> details = new LinkedHashMap<>();
-                details.put("input", data.describe());
-                details.put("label", label + (o.get("positive") == null ? "" : " (positive: " + o.get("positive") + ")"));
-                details.put("algorithm", "logistic regression, reg " + o.get("reg") + ", elastic net " + o.get("elastic-net"));
-                details.put("rows", String.format(Locale.ROOT, "%,d train, %,d test", result.trainRows(), result.test().rows()));
-                details.put("features", result.featureNames().size() + " encoded from " + features.size() + " columns");
-                Path file = Path.of(report);
-                if (file.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(file.toAbsolutePath().getParent());
-                }
-                Files.writeString(file, HtmlReport.render(o.get("name") + (version > 0 ? " v" + version : ""), details,
-                        result.test(), baseline, result.baseline()));
-                System.out.println("report written to " + report);
-            }
+            params.putAll(result.chosen());
+            TrainedModels.Trained trained = new TrainedModels.Trained(o.get("name"), o.get("algorithm"), params, result,
+                    data, features, run, details, baseline);
             if (o.get("metrics-out") != null) {
                 Trainer.writeMetrics(result, run, Path.of(o.get("metrics-out")));
                 System.out.println("metrics written to " + o.get("metrics-out"));
             }
-            if (registry != null) {
-                LocalDateTime now = LocalDateTime.now();
-                Map<String, Object> params = new LinkedHashMap<>();
-                for (String key : List.of("class-weight", "max-iter", "tol", "threshold", "max-categories", "folds", "grid")) {
-                    params.put(key, o.get(key));
+            if (o.has("register")) {
+                Lakehouse lake = new Lakehouse(o.get("warehouse"));
+                lake.createTables(o.get("database"));
+                try (Catalog catalog = lake.openCatalog()) {
+                    ModelVersion v = TrainedModels.register(new ModelRegistry(catalog, o.get("database")), lake.warehouse(),
+                            o.get("database"), trained, o.get("model-out"), o.get("report"));
+                    System.out.println("model saved to " + v.modelPath() + ", report " + v.reportPath());
+                    System.out.println("registered " + v.name() + " version " + v.version() + " (stage none); promote it "
+                            + "with bin/pipeline model promote " + v.version() + " --stage production");
                 }
-                params.putAll(result.chosen());
-                ModelVersion registered = registry.register(new ModelVersion(version, o.get("name"), o.get("algorithm"),
-                        ModelRegistry.json(params), result.featureNames(), features,
-                        definitionVersion(data),
-                        ModelRegistry.json(data.lineage()), ModelRegistry.json(Trainer.metrics(result, run)),
-                        modelOut, report, now, ModelVersion.NONE, 0, now));
-                System.out.println("registered " + registered.name() + " version " + registered.version()
-                        + " (stage none); promote it with bin/pipeline model promote " + registered.version() + " --stage production");
+                return 0;
+            }
+            if (o.get("model-out") != null) {
+                result.model().save(o.get("model-out"));
+                System.out.println("model saved to " + o.get("model-out"));
+            }
+            if (o.get("report") != null) {
+                TrainedModels.writeReport(o.get("report"), o.get("name"), trained);
+                System.out.println("report written to " + o.get("report"));
             }
             return 0;
         }
@@ -232,15 +217,6 @@ final class TrainCommand {
 
     private static final String NEWS2 = "news2_total";
 
-    /** A local file path for a {@code file:} URI (reports are written with java.nio). */
-    static String localPath(String uri) {
-        return uri.startsWith("file:") ? java.net.URI.create(uri.replaceFirst("^file:/*", "file:///")).getPath() : uri;
-    }
-
-    /** The feature definition version of a clinical training set, null for other inputs. */
-    private static Integer definitionVersion(TrainInput data) {
-        return data.candidates().contains(NEWS2) ? io.clinicalpipeline.model.features.FeatureCalculator.VERSION : null;
-    }
 
     private static void print(Trainer.Result r, String baselineName) {
         BinaryMetrics m = r.test();

@@ -201,7 +201,10 @@ public final class ModelRegistry {
                 v.trafficShare(), Timestamp.fromLocalDateTime(v.stageChangedAt()));
     }
 
-    /** A registry row as {@link PaimonCounts#rows} returns it, in the DDL's column order. */
+    /**
+     * A registry row in the DDL's column order, as {@link PaimonCounts#rows} returns it (Paimon timestamps) or as a
+     * Flink stream of the table carries it (LocalDateTime).
+     */
     public static ModelVersion fromRow(List<Object> r) {
         return new ModelVersion((Long) r.get(0), (String) r.get(1), (String) r.get(2), (String) r.get(3),
                 strings((String) r.get(4)), strings((String) r.get(5)), (Integer) r.get(6), (String) r.get(7),
@@ -210,7 +213,7 @@ public final class ModelRegistry {
     }
 
     private static LocalDateTime time(Object value) {
-        return ((Timestamp) value).toLocalDateTime();
+        return value instanceof Timestamp t ? t.toLocalDateTime() : (LocalDateTime) value;
     }
 
     private static BinaryString s(String value) {

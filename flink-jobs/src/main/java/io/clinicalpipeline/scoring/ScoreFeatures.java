@@ -5,7 +5,6 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,8 +47,9 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
     private final String[] featureColumns;
     private final TypeInformation<Row> featureType;
     private final RiskPolicy policy;
-    private transient Map<Long, RiskScorer> scorers;
-    private transient Map<String, Integer> columns;
+    private transient Map<Long, RiskScorer.Bound> scorers;
+    private transient int patientColumn;
+    private transient int eventTimeColumn;
     static final int MAX_WAITING = 1000;
     private transient ListState<Row> waiting;
     private transient ValueState<Integer> waitingCount;
@@ -71,10 +71,8 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
     @Override
     public void open(Configuration parameters) {
         scorers = new HashMap<>();
-        columns = new HashMap<>();
-        for (int i = 0; i < featureColumns.length; i++) {
-            columns.put(featureColumns[i], i);
-        }
+        patientColumn = List.of(featureColumns).indexOf("patient_id");
+        eventTimeColumn = List.of(featureColumns).indexOf("event_time");
         waiting = getRuntimeContext().getListState(waitingDescriptor());
         waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
         var metrics = getRuntimeContext().getMetricGroup();
@@ -92,14 +90,8 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         if (row.getKind() == RowKind.UPDATE_BEFORE || row.getKind() == RowKind.DELETE) {
             return;
         }
-        ReadOnlyBroadcastState<Long, ModelRoute> routes = ctx.getBroadcastState(ROUTES);
-        ModelRoute production = null;
-        ModelRoute challenger = null;
-        for (Map.Entry<Long, ModelRoute> e : routes.immutableEntries()) {
-            production = e.getValue().isProduction() ? e.getValue() : production;
-            challenger = e.getValue().isChallenger() ? e.getValue() : challenger;
-        }
-        if (production == null) {
+        Active active = Active.of(ctx.getBroadcastState(ROUTES).immutableEntries());
+        if (active.production() == null) {
             waitedForModel.inc();
             waiting.add(row);
             int count = waitingCount.value() == null ? 1 : waitingCount.value() + 1;
@@ -113,7 +105,20 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
             waitingCount.update(count);
             return;
         }
-        score(row, production, challenger, out);
+        score(row, active, out);
+    }
+
+    /** The versions that score now: the production one (null: none yet) and the challenger (null: none). */
+    private record Active(ModelRoute production, ModelRoute challenger) {
+        static Active of(Iterable<Map.Entry<Long, ModelRoute>> routes) {
+            ModelRoute production = null;
+            ModelRoute challenger = null;
+            for (Map.Entry<Long, ModelRoute> e : routes) {
+                production = e.getValue().isProduction() ? e.getValue() : production;
+                challenger = e.getValue().isChallenger() ? e.getValue() : challenger;
+            }
+            return new Active(production, challenger);
+        }
     }
 
     private ListStateDescriptor<Row> waitingDescriptor() {
@@ -135,31 +140,26 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         }
         BroadcastState<Long, ModelRoute> routes = ctx.getBroadcastState(ROUTES);
         routes.put(route.version, route);
-        ModelRoute production = null;
-        ModelRoute challenger = null;
-        for (Map.Entry<Long, ModelRoute> e : routes.entries()) {
-            production = e.getValue().isProduction() ? e.getValue() : production;
-            challenger = e.getValue().isChallenger() ? e.getValue() : challenger;
-        }
-        productionVersion = production == null ? 0 : production.version;
-        challengerVersion = challenger == null ? 0 : challenger.version;
-        if (production == null) {
+        Active active = Active.of(routes.entries());
+        productionVersion = active.production() == null ? 0 : active.production().version;
+        challengerVersion = active.challenger() == null ? 0 : active.challenger().version;
+        if (active.production() == null) {
             return;
         }
-        ModelRoute p = production;
-        ModelRoute c = challenger;
         ctx.applyToKeyedState(waitingDescriptor(), (patient, state) -> {
             for (Row row : state.get()) {
-                score(row, p, c, out);
+                score(row, active, out);
             }
             state.clear();
         });
         ctx.applyToKeyedState(new ValueStateDescriptor<>("waiting-count", Types.INT), (patient, state) -> state.clear());
     }
 
-    private void score(Row row, ModelRoute production, ModelRoute challenger, Collector<Prediction> out) {
-        String patient = (String) row.getField(columns.get("patient_id"));
-        long eventTime = ((LocalDateTime) row.getField(columns.get("event_time"))).toInstant(ZoneOffset.UTC).toEpochMilli();
+    private void score(Row row, Active active, Collector<Prediction> out) {
+        ModelRoute production = active.production();
+        ModelRoute challenger = active.challenger();
+        String patient = (String) row.getField(patientColumn);
+        long eventTime = ((LocalDateTime) row.getField(eventTimeColumn)).toInstant(ZoneOffset.UTC).toEpochMilli();
         boolean challenged = challenger != null && RiskPolicy.bucket(patient) < challenger.trafficShare;
         long now = System.currentTimeMillis();
         out.collect(prediction(row, patient, eventTime, production, PRODUCTION, !challenged, now));
@@ -172,24 +172,14 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
 
     private Prediction prediction(Row row, String patient, long eventTime, ModelRoute route, String role, boolean served,
                                   long now) {
-        double score = scorer(route).score(column -> {
-            Integer i = columns.get(column);
-            return i == null ? null : row.getField(i);
-        });
+        double score = scorer(route).score(row::getField);
         return new Prediction(patient, eventTime, route.version, route.name, role, served, score, policy.band(score), now);
     }
 
-    private RiskScorer scorer(ModelRoute route) {
+    private RiskScorer.Bound scorer(ModelRoute route) {
         return scorers.computeIfAbsent(route.version, v -> {
             try {
-                RiskScorer scorer = RiskScorer.load(route.modelPath);
-                for (String column : scorer.inputColumns()) {
-                    if (!columns.containsKey(column)) {
-                        throw new IllegalStateException("model version " + v + " reads column '" + column
-                                + "', which the feature rows do not have; it was trained on another table");
-                    }
-                }
-                return scorer;
+                return RiskScorer.load(route.modelPath).bind(List.of(featureColumns));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load model version " + v + " from " + route.modelPath, e);
             }

@@ -100,8 +100,7 @@ public final class ScoringJob {
     static ModelRoute route(Row row) {
         List<Object> values = new ArrayList<>(row.getArity());
         for (int i = 0; i < row.getArity(); i++) {
-            Object v = row.getField(i);
-            values.add(v instanceof LocalDateTime t ? org.apache.paimon.data.Timestamp.fromLocalDateTime(t) : v);
+            values.add(row.getField(i));
         }
         return ModelRoute.of(ModelRegistry.fromRow(values));
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -70,9 +71,36 @@ public final class RiskScorer {
         return inputColumns;
     }
 
+    /** Scores rows of a fixed layout: the model's input columns resolved to positions once, not per row. */
+    public interface Bound {
+        /** The probability of the positive class; {@code field.apply(i)} is the row's value at position i. */
+        double score(IntFunction<Object> field);
+    }
+
+    /**
+     * Binds the scorer to rows whose columns are {@code rowColumns}, in that order.
+     *
+     * @throws IllegalArgumentException when the rows lack a column the model reads (it was trained on another table)
+     */
+    public Bound bind(List<String> rowColumns) {
+        int[] positions = new int[inputColumns.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = rowColumns.indexOf(inputColumns.get(i));
+            if (positions[i] < 0) {
+                throw new IllegalArgumentException("the model reads column '" + inputColumns.get(i)
+                        + "', which the rows do not have; it was trained on another table");
+            }
+        }
+        return field -> score(encoding.encode(i -> field.apply(positions[i])));
+    }
+
     /** The probability of the positive class for a row whose column values {@code column} returns (null: missing). */
     public double score(Function<String, Object> column) {
-        double[] x = encoding.encode(i -> column.apply(inputColumns.get(i)));
+        return score(encoding.encode(i -> column.apply(inputColumns.get(i))));
+    }
+
+    private double score(double[] encoded) {
+        double[] x = encoded;
         for (UnaryOperator<double[]> stage : vectorStages) {
             x = stage.apply(x);
         }
