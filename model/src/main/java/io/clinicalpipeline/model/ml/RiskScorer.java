@@ -1,5 +1,6 @@
 package io.clinicalpipeline.model.ml;
 
+import io.clinicalpipeline.model.ml.classification.GbtClassifierModel;
 import io.clinicalpipeline.model.ml.classification.LogisticRegressionModel;
 import io.clinicalpipeline.model.ml.feature.StandardScalerModel;
 import io.clinicalpipeline.model.ml.feature.TabularEncoderModel;
@@ -13,27 +14,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * A saved pipeline (tabular encoder, optional scaler, logistic regression) scoring one row at a time, for the
- * streaming and batch scoring jobs: no Flink table, no data frame per row. It runs the same code as the stages'
- * Flink transforms and servables (encoding, scaling, and the servable's dot product and sigmoid), so its scores
- * equal theirs bit for bit.
+ * A saved pipeline (tabular encoder, optional scalers, logistic regression or gradient-boosted trees) scoring one
+ * row at a time, for the streaming and batch scoring jobs: no Flink table, no data frame per row. It runs the same
+ * code as the stages' Flink transforms and servables (encoding, scaling, the classifier's probability), so its
+ * scores equal theirs bit for bit.
  */
 public final class RiskScorer {
 
     private final List<String> inputColumns;
     private final Encoding encoding;
     private final List<UnaryOperator<double[]>> vectorStages;
-    private final LogisticRegressionModel regression;
+    private final ToDoubleFunction<double[]> classifier;
 
     private RiskScorer(List<String> inputColumns, Encoding encoding, List<UnaryOperator<double[]>> vectorStages,
-                       LogisticRegressionModel regression) {
+                       ToDoubleFunction<double[]> classifier) {
         this.inputColumns = inputColumns;
         this.encoding = encoding;
         this.vectorStages = vectorStages;
-        this.regression = regression;
+        this.classifier = classifier;
     }
 
     /** Loads a pipeline saved by {@code PipelineModel.save} (e.g. by {@code bin/pipeline train --register}). */
@@ -41,29 +43,34 @@ public final class RiskScorer {
         Map<String, ?> metadata = FileUtils.loadMetadata(path, "");
         Object stages = metadata.get("numStages");
         if (!(stages instanceof Integer n) || n < 2) {
-            throw new IllegalArgumentException(path + " is not a saved pipeline of an encoder and a logistic regression");
+            throw new IllegalArgumentException(path + " is not a saved pipeline of an encoder and a classifier");
         }
         TabularEncoderModel encoder = null;
         List<UnaryOperator<double[]>> vectorStages = new ArrayList<>();
-        LogisticRegressionModel regression = null;
+        ToDoubleFunction<double[]> classifier = null;
         for (int i = 0; i < n; i++) {
             String stagePath = FileUtils.getPathForPipelineStage(i, n, path);
             String className = (String) FileUtils.loadMetadata(stagePath, "").get("className");
             if (i == 0 && TabularEncoderModel.class.getName().equals(className)) {
                 encoder = TabularEncoderModel.load(null, stagePath);
             } else if (i == n - 1 && LogisticRegressionModel.class.getName().equals(className)) {
-                regression = LogisticRegressionModel.load(null, stagePath);
+                LogisticRegressionModel regression = LogisticRegressionModel.load(null, stagePath);
+                classifier = x -> regression.probability(new DenseVector(x));
+            } else if (i == n - 1 && GbtClassifierModel.class.getName().equals(className)) {
+                classifier = GbtClassifierModel.load(null, stagePath)::probability;
             } else if (StandardScalerModel.class.getName().equals(className)) {
                 vectorStages.add(StandardScalerModel.load(null, stagePath)::scale);
             } else {
                 throw new IllegalArgumentException("stage " + i + " of " + path + " is a " + className + "; the scorer "
-                        + "takes a TabularEncoderModel, StandardScalerModels and a LogisticRegressionModel last");
+                        + "takes a TabularEncoderModel, StandardScalerModels and a LogisticRegressionModel or "
+                        + "GbtClassifierModel last");
             }
         }
-        if (encoder == null || regression == null) {
-            throw new IllegalArgumentException(path + " must start with a TabularEncoderModel and end with a LogisticRegressionModel");
+        if (encoder == null || classifier == null) {
+            throw new IllegalArgumentException(path + " must start with a TabularEncoderModel and end with a "
+                    + "LogisticRegressionModel or GbtClassifierModel");
         }
-        return new RiskScorer(List.of(encoder.getInputCols()), encoder.modelData(), vectorStages, regression);
+        return new RiskScorer(List.of(encoder.getInputCols()), encoder.modelData(), vectorStages, classifier);
     }
 
     /** The raw columns the pipeline reads, in its order. */
@@ -104,6 +111,6 @@ public final class RiskScorer {
         for (UnaryOperator<double[]> stage : vectorStages) {
             x = stage.apply(x);
         }
-        return regression.probability(new DenseVector(x));
+        return classifier.applyAsDouble(x);
     }
 }

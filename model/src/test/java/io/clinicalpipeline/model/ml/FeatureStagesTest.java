@@ -1,5 +1,6 @@
 package io.clinicalpipeline.model.ml;
 
+import io.clinicalpipeline.model.ml.classification.GbtClassifier;
 import io.clinicalpipeline.model.ml.classification.LogisticRegression;
 import io.clinicalpipeline.model.ml.feature.Encoding;
 import io.clinicalpipeline.model.ml.feature.StandardScaler;
@@ -9,6 +10,7 @@ import io.clinicalpipeline.model.ml.feature.TabularEncoderModel;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
+import org.apache.flink.ml.api.Stage;
 import org.apache.flink.ml.builder.Pipeline;
 import org.apache.flink.ml.builder.PipelineModel;
 import org.apache.flink.ml.common.datastream.TableUtils;
@@ -102,6 +104,20 @@ class FeatureStagesTest {
 
     @Test
     void savedPipelineScoresRawColumnsThroughFlinkMlServablesAsTheJobDoes(@TempDir Path dir) throws Exception {
+        assertServableAndScorerScoreAsTheJob(dir, List.of(
+                new TabularEncoder().setInputCols("x", "s").setOutputCol("encoded"),
+                new StandardScaler().setInputCol("encoded").setOutputCol("features"),
+                new LogisticRegression().setReg(0.001)));
+    }
+
+    @Test
+    void savedBoostedTreesPipelineScoresThroughFlinkMlServablesAsTheJobDoes(@TempDir Path dir) throws Exception {
+        assertServableAndScorerScoreAsTheJob(dir, List.of(
+                new TabularEncoder().setInputCols("x", "s").setOutputCol("features"),
+                new GbtClassifier().setMaxIter(5).setMaxDepth(3)));
+    }
+
+    private static void assertServableAndScorerScoreAsTheJob(Path dir, List<Stage<?>> stages) throws Exception {
         StreamTableEnvironment tEnv = SyntheticData.batchEnvironment();
         Random random = new Random(3);
         List<Row> rows = new ArrayList<>();
@@ -112,10 +128,7 @@ class FeatureStagesTest {
             rows.add(Row.of(i % 17 == 0 ? null : x, s, i, random.nextDouble() < 1 / (1 + Math.exp(-margin)) ? 1.0 : 0.0));
         }
         Table train = mixed(tEnv, rows);
-        PipelineModel model = new Pipeline(List.of(
-                new TabularEncoder().setInputCols("x", "s").setOutputCol("encoded"),
-                new StandardScaler().setInputCol("encoded").setOutputCol("features"),
-                new LogisticRegression().setReg(0.001))).fit(train);
+        PipelineModel model = new Pipeline(stages).fit(train);
         List<Row> scored = byId(SyntheticData.collect(model.transform(mixed(tEnv, rows.subList(0, 100)))[0]));
         String path = dir.resolve("pipeline").toString();
         model.save(path);

@@ -2,7 +2,7 @@ package io.clinicalpipeline.model.ml.classification;
 
 import io.clinicalpipeline.model.ml.common.PartitionedPoints;
 import io.clinicalpipeline.model.ml.common.Tables;
-import io.clinicalpipeline.model.ml.param.HasClassWeight;
+import io.clinicalpipeline.model.ml.common.LabelCheck;
 import org.apache.flink.ml.api.Estimator;
 import org.apache.flink.ml.classification.logisticregression.LogisticRegressionModelData;
 import org.apache.flink.ml.linalg.Vectors;
@@ -55,7 +55,7 @@ public class LogisticRegression implements Estimator<LogisticRegression, Logisti
             try (PartitionedPoints points = cached.points()) {
                 double[] check = cached.firstPass().sum();
                 validate(check, points.features());
-                double[] classWeights = classWeights(check[LabelCheck.NEGATIVE], check[LabelCheck.POSITIVE]);
+                double[] classWeights = LabelCheck.classWeights(check, getClassWeight());
                 int d = points.features();
                 ElasticNetNewton newton = new ElasticNetNewton(d, getFitIntercept() ? d - 1 : -1, getReg(),
                         getElasticNet(), getTol());
@@ -82,32 +82,12 @@ public class LogisticRegression implements Estimator<LogisticRegression, Logisti
     }
 
     private void validate(double[] check, int features) {
-        if (check[LabelCheck.INVALID_LABEL] > 0) {
-            throw new IllegalArgumentException((long) check[LabelCheck.INVALID_LABEL] + " rows have a label in '"
-                    + getLabelCol() + "' that is not 0 or 1 (or a weight that is missing or negative); map the "
-                    + "positive class to 1 first (the train command's --positive does)");
-        }
-        if (check[LabelCheck.NON_FINITE] > 0) {
-            throw new IllegalArgumentException((long) check[LabelCheck.NON_FINITE] + " rows have NaN or infinite "
-                    + "features; impute them first (TabularEncoder does)");
-        }
+        LabelCheck.validate(check, getLabelCol());
         if (getFitIntercept() && check[LabelCheck.NOT_INTERCEPT] > 0) {
             throw new IllegalArgumentException("fitIntercept=true needs the last of the " + features + " features "
                     + "to be the constant 1 that TabularEncoder appends, but " + (long) check[LabelCheck.NOT_INTERCEPT]
                     + " rows differ; append it or set fitIntercept=false");
         }
-        if (check[LabelCheck.POSITIVE] <= 0 || check[LabelCheck.NEGATIVE] <= 0) {
-            throw new IllegalArgumentException("the training rows hold only one class (positive weight "
-                    + check[LabelCheck.POSITIVE] + ", negative weight " + check[LabelCheck.NEGATIVE] + ")");
-        }
-    }
-
-    private double[] classWeights(double negative, double positive) {
-        if (HasClassWeight.BALANCED.equals(getClassWeight())) {
-            double total = negative + positive;
-            return new double[] {total / (2 * negative), total / (2 * positive)};
-        }
-        return new double[] {1, 1};
     }
 
     @Override
@@ -122,39 +102,5 @@ public class LogisticRegression implements Estimator<LogisticRegression, Logisti
     @Override
     public Map<Param<?>, Object> getParamMap() {
         return paramMap;
-    }
-
-    /** Weight per class and the rows that cannot be trained on, counted while the points are cached. */
-    static final class LabelCheck implements PartitionedPoints.Pass {
-        static final int NEGATIVE = 0;
-        static final int POSITIVE = 1;
-        static final int INVALID_LABEL = 2;
-        static final int NON_FINITE = 3;
-        static final int NOT_INTERCEPT = 4;
-
-        @Override
-        public int size(int width) {
-            return 5;
-        }
-
-        @Override
-        public void add(double[] partial, double[] point) {
-            double label = point[0];
-            double weight = point[1];
-            if (!(weight >= 0) || (label != 0 && label != 1)) {
-                partial[INVALID_LABEL]++;
-                return;
-            }
-            partial[label == 1 ? POSITIVE : NEGATIVE] += weight;
-            for (int j = 2; j < point.length; j++) {
-                if (!Double.isFinite(point[j])) {
-                    partial[NON_FINITE]++;
-                    break;
-                }
-            }
-            if (point.length < 3 || point[point.length - 1] != 1) {
-                partial[NOT_INTERCEPT]++;
-            }
-        }
     }
 }

@@ -2,8 +2,6 @@ package io.clinicalpipeline.model.ml.classification;
 
 import io.clinicalpipeline.model.ml.common.ModelFiles;
 import io.clinicalpipeline.model.ml.common.Tables;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.ml.api.Model;
 import org.apache.flink.ml.classification.logisticregression.LogisticRegressionModelData;
 import org.apache.flink.ml.classification.logisticregression.LogisticRegressionModelParams;
@@ -11,16 +9,13 @@ import org.apache.flink.ml.classification.logisticregression.LogisticRegressionM
 import org.apache.flink.ml.linalg.BLAS;
 import org.apache.flink.ml.linalg.DenseVector;
 import org.apache.flink.ml.linalg.Vector;
-import org.apache.flink.ml.linalg.Vectors;
 import org.apache.flink.ml.linalg.typeinfo.DenseVectorSerializer;
-import org.apache.flink.ml.linalg.typeinfo.DenseVectorTypeInfo;
 import org.apache.flink.ml.param.Param;
 import org.apache.flink.ml.util.ParamUtils;
 import org.apache.flink.ml.util.ReadWriteUtils;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.flink.types.Row;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,18 +78,9 @@ public class LogisticRegressionModel implements Model<LogisticRegressionModel>,
 
     @Override
     public Table[] transform(Table... inputs) {
-        Table input = inputs[0];
-        StreamTableEnvironment tEnv = Tables.environment(input);
-        int features = Tables.column(input, getFeaturesCol());
         DenseVector coefficient = modelData().coefficient;
-        MapFunction<Row, Row> predict = row -> {
-            double p = probability((Vector) row.getField(features), coefficient);
-            return Tables.append(row, p >= 0.5 ? 1.0 : 0.0, Vectors.dense(1 - p, p));
-        };
-        return new Table[] {tEnv.fromDataStream(tEnv.toDataStream(input)
-                .map(predict, Tables.appended(input, new String[] {getPredictionCol(), getRawPredictionCol()},
-                        Types.DOUBLE, DenseVectorTypeInfo.INSTANCE))
-                .name("logistic regression: predict"))};
+        return new Table[] {Tables.appendPrediction(inputs[0], getFeaturesCol(), getPredictionCol(),
+                getRawPredictionCol(), "logistic regression: predict", x -> probability(x, coefficient))};
     }
 
     @Override

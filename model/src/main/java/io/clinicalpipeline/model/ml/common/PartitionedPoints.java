@@ -47,6 +47,24 @@ public final class PartitionedPoints implements AutoCloseable {
         int size(int width);
 
         void add(double[] partial, double[] point);
+
+        /**
+         * Folds another subtask's partial into {@code total}; element-wise addition unless a pass keeps minima or
+         * maxima. Partials of subtasks that read no points are never merged.
+         */
+        default void merge(double[] total, double[] partial) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += partial[i];
+            }
+        }
+    }
+
+    /**
+     * A pass that also changes each point before adding it, and keeps the change: the cached shares are rewritten
+     * (a boosted model's running margin, features replaced by bin indices).
+     */
+    public interface Update extends Pass {
+        void update(double[] point);
     }
 
     /** The summed partial of a pass and the points each subtask read (index = subtask). */
@@ -64,6 +82,11 @@ public final class PartitionedPoints implements AutoCloseable {
     private final Path directory;
     private final int width;
     private final int parallelism;
+    /**
+     * Rewrites go to the next generation's files and become current only once their job succeeded, so a restarted
+     * task reads the unchanged previous generation again instead of applying an update twice.
+     */
+    private int generation;
 
     private PartitionedPoints(StreamExecutionEnvironment env, Path directory, int width, int parallelism) {
         this.env = env;
@@ -91,7 +114,7 @@ public final class PartitionedPoints implements AutoCloseable {
                     .returns(DOUBLES)
                     .name("cache training points")
                     .setParallelism(parallelism);
-            Summed first = sum(partials, jobName, parallelism);
+            Summed first = sum(partials, jobName, parallelism, firstPass);
             if (first.width < 0) {
                 throw new IllegalArgumentException("the training input has no rows");
             }
@@ -116,7 +139,7 @@ public final class PartitionedPoints implements AutoCloseable {
                 .returns(DOUBLES)
                 .name(jobName)
                 .setParallelism(parallelism);
-        return sum(partials, jobName, parallelism).result;
+        return sum(partials, jobName, parallelism, pass).result;
     }
 
     /** The cached points and the result of the pass run while caching them. */
@@ -124,14 +147,32 @@ public final class PartitionedPoints implements AutoCloseable {
 
     /** Runs {@code pass} over the cached points as one bounded job; subtask i reads share i. */
     public PassResult run(String jobName, Pass pass) throws Exception {
+        return read(jobName, pass, false);
+    }
+
+    /**
+     * Runs {@code update} over the cached points as one bounded job, writing every updated point back: later
+     * passes see the updated points.
+     */
+    public PassResult rewrite(String jobName, Update update) throws Exception {
+        PassResult result = read(jobName, update, true);
+        for (int subtask = 0; subtask < parallelism; subtask++) {
+            Path old = share(directory, subtask, generation);
+            old.getFileSystem().delete(old, false);
+        }
+        generation++;
+        return result;
+    }
+
+    private PassResult read(String jobName, Pass pass, boolean rewrite) throws Exception {
         DataStream<double[]> partials = env.fromSequence(0, parallelism - 1)
                 .name("shares").setParallelism(1)
                 .partitionCustom(new ByIndex(), share -> share)
-                .map(new ReadShare(directory, width, pass))
+                .map(new ReadShare(directory, generation, width, pass, rewrite))
                 .returns(DOUBLES)
                 .name(jobName)
                 .setParallelism(parallelism);
-        return sum(partials, jobName, parallelism).result;
+        return sum(partials, jobName, parallelism, pass).result;
     }
 
     /** Features per point (the width without label and weight). */
@@ -153,8 +194,9 @@ public final class PartitionedPoints implements AutoCloseable {
 
     private record Summed(PassResult result, int width) {}
 
-    private static Summed sum(DataStream<double[]> partials, String jobName, int parallelism) throws Exception {
-        double[] total = new double[0];
+    private static Summed sum(DataStream<double[]> partials, String jobName, int parallelism, Pass pass)
+            throws Exception {
+        double[] total = null;
         long[] perSubtask = new long[parallelism];
         int width = -1;
         try (CloseableIterator<double[]> it = partials.executeAndCollect(jobName)) {
@@ -167,19 +209,22 @@ public final class PartitionedPoints implements AutoCloseable {
                             + (width - 2) + " and " + (shareWidth - 2) + ")");
                 }
                 width = Math.max(width, shareWidth);
-                if (total.length < partial.length - HEADER) {
-                    total = Arrays.copyOf(total, partial.length - HEADER);
+                if (partial[1] == 0) {
+                    continue;
                 }
-                for (int i = 0; i < partial.length - HEADER; i++) {
-                    total[i] += partial[i + HEADER];
+                double[] values = Arrays.copyOfRange(partial, HEADER, partial.length);
+                if (total == null) {
+                    total = values;
+                } else {
+                    pass.merge(total, values);
                 }
             }
         }
-        return new Summed(new PassResult(total, perSubtask), width);
+        return new Summed(new PassResult(total == null ? new double[0] : total, perSubtask), width);
     }
 
-    private static Path share(Path directory, int subtask) {
-        return new Path(directory, "share-" + subtask);
+    private static Path share(Path directory, int subtask, int generation) {
+        return new Path(directory, "share-" + subtask + "-" + generation);
     }
 
     /** Sends share i to subtask i, so each subtask of a round reads exactly one file. */
@@ -208,7 +253,7 @@ public final class PartitionedPoints implements AutoCloseable {
             int width = -1;
             ByteBuffer block = null;
             DoubleBuffer doubles = null;
-            try (FSDataOutputStream os = directory == null ? null : create(share(directory, subtask))) {
+            try (FSDataOutputStream os = directory == null ? null : create(share(directory, subtask, 0))) {
                 for (double[] point : points) {
                     if (width < 0) {
                         width = point.length;
@@ -242,26 +287,33 @@ public final class PartitionedPoints implements AutoCloseable {
         return file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE);
     }
 
+    /** Subtask i folds share i into the pass; a rewrite also writes each updated point to the next generation. */
     private static final class ReadShare extends RichMapFunction<Long, double[]> {
         private final Path directory;
+        private final int generation;
         private final int width;
         private final Pass pass;
+        private final boolean rewrite;
 
-        ReadShare(Path directory, int width, Pass pass) {
+        ReadShare(Path directory, int generation, int width, Pass pass, boolean rewrite) {
             this.directory = directory;
+            this.generation = generation;
             this.width = width;
             this.pass = pass;
+            this.rewrite = rewrite;
         }
 
         @Override
         public double[] map(Long share) throws IOException {
             double[] partial = new double[pass.size(width)];
             long count = 0;
-            Path file = share(directory, share.intValue());
+            int subtask = share.intValue();
+            Path file = share(directory, subtask, generation);
             byte[] bytes = new byte[BLOCK_POINTS * width * Double.BYTES];
             double[] point = new double[width];
             DoubleBuffer doubles = ByteBuffer.wrap(bytes).asDoubleBuffer();
-            try (FSDataInputStream in = file.getFileSystem().open(file)) {
+            try (FSDataInputStream in = file.getFileSystem().open(file);
+                 FSDataOutputStream out = rewrite ? create(share(directory, subtask, generation + 1)) : null) {
                 int filled = 0;
                 int read;
                 while ((read = in.read(bytes, filled, bytes.length - filled)) >= 0) {
@@ -269,20 +321,29 @@ public final class PartitionedPoints implements AutoCloseable {
                     if (filled < bytes.length) {
                         continue;
                     }
-                    count += fold(doubles, filled, point, partial);
+                    count += fold(doubles, filled, point, partial, bytes, out);
                     filled = 0;
                 }
-                count += fold(doubles, filled, point, partial);
+                count += fold(doubles, filled, point, partial, bytes, out);
             }
-            return result(share.intValue(), count, width, partial);
+            return result(subtask, count, width, partial);
         }
 
-        private int fold(DoubleBuffer doubles, int bytes, double[] point, double[] partial) {
-            int points = bytes / (width * Double.BYTES);
+        private int fold(DoubleBuffer doubles, int filled, double[] point, double[] partial, byte[] bytes,
+                         FSDataOutputStream out) throws IOException {
+            int points = filled / (width * Double.BYTES);
             doubles.clear();
             for (int i = 0; i < points; i++) {
                 doubles.get(point);
+                if (out != null) {
+                    ((Update) pass).update(point);
+                    doubles.position(doubles.position() - width);
+                    doubles.put(point);
+                }
                 pass.add(partial, point);
+            }
+            if (out != null) {
+                out.write(bytes, 0, points * width * Double.BYTES);
             }
             return points;
         }

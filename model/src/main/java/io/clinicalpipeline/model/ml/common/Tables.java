@@ -1,11 +1,13 @@
 package io.clinicalpipeline.model.ml.common;
 
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.ml.common.datastream.TableUtils;
 import org.apache.flink.ml.linalg.DenseVector;
 import org.apache.flink.ml.linalg.Vector;
+import org.apache.flink.ml.linalg.Vectors;
 import org.apache.flink.ml.linalg.typeinfo.DenseVectorTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.Table;
@@ -72,6 +74,28 @@ public final class Tables {
         return tEnv.fromDataStream(tEnv.toDataStream(input)
                 .map(row -> append(row, new DenseVector(function.apply(row))),
                         appended(input, new String[] {outputCol}, DenseVectorTypeInfo.INSTANCE))
+                .name(operatorName));
+    }
+
+    /** A binary classifier's probability of the positive class, serialisable into the job. */
+    public interface Probability extends java.io.Serializable {
+        double of(Vector features);
+    }
+
+    /**
+     * {@code input} with Flink ML's classifier outputs appended: {@code predictionCol} (1.0 when the probability is
+     * at least 0.5, else 0.0) and {@code rawPredictionCol} ({@code [1 - p, p]}).
+     */
+    public static Table appendPrediction(Table input, String featuresCol, String predictionCol, String rawPredictionCol,
+                                         String operatorName, Probability probability) {
+        StreamTableEnvironment tEnv = environment(input);
+        int features = column(input, featuresCol);
+        return tEnv.fromDataStream(tEnv.toDataStream(input)
+                .map(row -> {
+                    double p = probability.of((Vector) row.getField(features));
+                    return append(row, p >= 0.5 ? 1.0 : 0.0, Vectors.dense(1 - p, p));
+                }, appended(input, new String[] {predictionCol, rawPredictionCol}, Types.DOUBLE,
+                        DenseVectorTypeInfo.INSTANCE))
                 .name(operatorName));
     }
 

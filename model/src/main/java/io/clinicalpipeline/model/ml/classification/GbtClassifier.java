@@ -1,0 +1,147 @@
+package io.clinicalpipeline.model.ml.classification;
+
+import io.clinicalpipeline.model.ml.common.LabelCheck;
+import io.clinicalpipeline.model.ml.common.PartitionedPoints;
+import io.clinicalpipeline.model.ml.common.Tables;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.ml.api.Estimator;
+import org.apache.flink.ml.common.datastream.TableUtils;
+import org.apache.flink.ml.param.Param;
+import org.apache.flink.ml.util.ParamUtils;
+import org.apache.flink.ml.util.ReadWriteUtils;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradient-boosted trees for a binary label (logistic loss), fitted on bounded input with histograms: the points
+ * are cached once per subtask with a running margin, features are replaced by quantile bin indices, and each tree
+ * grows level by level, one bounded job per level in which every subtask sums gradient and hessian per open node,
+ * feature and bin of its share (see {@link PartitionedPoints}). The client adds the p histograms and picks the
+ * splits; applying a finished tree to the margins is folded into the next tree's first level.
+ *
+ * <p>A tree of depth D costs D jobs; {@code maxIter} trees at most, fewer when no split reduces the loss.
+ */
+public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierModel>, GbtClassifierParams<GbtClassifier> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GbtClassifier.class);
+
+    private final Map<Param<?>, Object> paramMap = new HashMap<>();
+
+    public GbtClassifier() {
+        ParamUtils.initializeMapWithDefaultValues(paramMap, this);
+    }
+
+    @Override
+    public GbtClassifierModel fit(Table... inputs) {
+        if (inputs.length != 1) {
+            throw new IllegalArgumentException("GbtClassifier fits one table, got " + inputs.length);
+        }
+        StreamTableEnvironment tEnv = Tables.environment(inputs[0]);
+        long started = System.currentTimeMillis();
+        DataStream<double[]> points = Tables.points(inputs[0], getFeaturesCol(), getLabelCol(), getWeightCol())
+                .map(GbtClassifier::withMargin)
+                .returns(PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .name("gradient-boosted trees: margin slot");
+        try {
+            PartitionedPoints.Cached cached = PartitionedPoints.cache(TableUtils.getExecutionEnvironment(tEnv), points,
+                    getScratchDir(), "gradient-boosted trees: cache points", new GbtPasses.Bounds());
+            try (PartitionedPoints shares = cached.points()) {
+                return boost(shares, cached.firstPass().sum(), started);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("gradient-boosted trees failed: " + e.getMessage(), e);
+        }
+    }
+
+    private GbtClassifierModel boost(PartitionedPoints shares, double[] bounds, long started) throws Exception {
+        LabelCheck.validate(bounds, getLabelCol());
+        int d = shares.features() - 1;
+        if (d < 1) {
+            throw new IllegalArgumentException("the '" + getFeaturesCol() + "' vectors are empty");
+        }
+        double[] classWeights = LabelCheck.classWeights(bounds, getClassWeight());
+        double base = Math.log(classWeights[1] * bounds[LabelCheck.POSITIVE]
+                / (classWeights[0] * bounds[LabelCheck.NEGATIVE]));
+        double[] min = GbtPasses.Bounds.min(bounds);
+        double[] max = GbtPasses.Bounds.max(bounds);
+        double[] fine = shares.run("gradient-boosted trees: feature quantiles", new GbtPasses.FineHistogram(min, max)).sum();
+        double[][] cuts = new double[d][];
+        int[] bins = new int[d];
+        int[] offsets = new int[d];
+        int totalBins = 0;
+        for (int j = 0; j < d; j++) {
+            cuts[j] = GbtPasses.cuts(fine, j, min[j], max[j], getMaxBins());
+            bins[j] = cuts[j].length + 1;
+            offsets[j] = totalBins;
+            totalBins += bins[j];
+        }
+        LOG.info("gradient-boosted trees: {} features in {} bins, base margin {}", d, totalBins, String.format("%.4f", base));
+        PartitionedPoints.PassResult level = shares.rewrite("gradient-boosted trees: bin features",
+                rootHistogram(offsets, totalBins, classWeights, GbtPasses.binning(cuts, base)));
+        List<Tree> trees = new ArrayList<>();
+        List<TrainingTrace.Round> rounds = new ArrayList<>();
+        double[] importance = new double[d];
+        boolean converged = false;
+        for (int t = 1; t <= getMaxIter() && !converged; t++) {
+            TreeGrower grower = new TreeGrower(getMaxDepth(), getRegLambda(), getMinInstancesPerNode(), getMinInfoGain(),
+                    getStepSize(), offsets, bins, importance);
+            converged = grower.split(level.sum(), totalBins) == 0;
+            while (grower.growing()) {
+                level = shares.run("gradient-boosted trees: tree " + t + " level " + grower.depth(),
+                        new GbtPasses.Histogram(grower.snapshot(), grower.slots(), offsets, totalBins, classWeights, null));
+                grower.split(level.sum(), totalBins);
+            }
+            Tree tree = grower.build();
+            trees.add(tree.onRawValues(cuts));
+            level = shares.rewrite("gradient-boosted trees: apply tree " + t,
+                    rootHistogram(offsets, totalBins, classWeights, GbtPasses.applying(tree)));
+            double loss = level.sum()[1] / level.sum()[0];
+            rounds.add(new TrainingTrace.Round(t, loss, level.pointsPerSubtask()));
+            LOG.info("gradient-boosted trees: tree {} of {} nodes, training log-loss {} over {} points {}", t,
+                    tree.nodes(), String.format("%.6f", loss), level.points(), Arrays.toString(level.pointsPerSubtask()));
+        }
+        GbtClassifierModel model = new GbtClassifierModel().setModelData(new BoostedTrees(d, base, trees, importance));
+        ParamUtils.updateExistingParams(model, paramMap);
+        model.trace(new TrainingTrace(rounds, converged, System.currentTimeMillis() - started));
+        return model;
+    }
+
+    private static GbtPasses.Histogram rootHistogram(int[] offsets, int totalBins, double[] classWeights,
+                                                     GbtPasses.PointUpdate update) {
+        return new GbtPasses.Histogram(Tree.root(), new int[] {0}, offsets, totalBins, classWeights, update);
+    }
+
+    private static double[] withMargin(double[] point) {
+        double[] out = new double[point.length + 1];
+        out[0] = point[0];
+        out[1] = point[1];
+        System.arraycopy(point, 2, out, GbtPasses.X, point.length - 2);
+        return out;
+    }
+
+    @Override
+    public void save(String path) throws IOException {
+        ReadWriteUtils.saveMetadata(this, path);
+    }
+
+    public static GbtClassifier load(StreamTableEnvironment tEnv, String path) throws IOException {
+        return ReadWriteUtils.loadStageParam(path);
+    }
+
+    @Override
+    public Map<Param<?>, Object> getParamMap() {
+        return paramMap;
+    }
+}
