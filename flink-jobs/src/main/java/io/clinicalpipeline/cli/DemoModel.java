@@ -16,6 +16,7 @@ import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import io.clinicalpipeline.train.TrainInput;
 import io.clinicalpipeline.train.TrainedModels;
+import io.clinicalpipeline.train.Algorithm;
 import io.clinicalpipeline.train.Trainer;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -65,8 +66,8 @@ final class DemoModel {
         List<String> features = data.features(List.of(), List.of("patient_id", "definition_version"));
         System.out.println("demo: training a logistic regression on " + features.size() + " feature columns (Flink ML, "
                 + "one bounded job per Newton round) ...");
-        Trainer.Result result = Trainer.train(data, new Trainer.Settings(features, List.of(), 50, 0.01, 0.0,
-                "none", 50, 1e-8, 0.5, "", "news2_total", 5, List.of(), 1));
+        Trainer.Result result = Trainer.train(data, new Trainer.Settings(features, List.of(), 50, Algorithm.LR,
+                Map.of("reg", 0.01), "none", 0.5, "", "news2_total", 5, List.of(), 1));
         BinaryMetrics m = result.test();
         BinaryMetrics news2 = result.baseline();
         System.out.printf(Locale.ROOT, "demo: test split (%,d rows, %,d positive): model AUROC %.3f AUPRC %.3f | NEWS2 "
@@ -83,7 +84,7 @@ final class DemoModel {
         params.put("class-weight", "none");
         ModelRegistry registry = new ModelRegistry(catalog, s.database());
         ModelVersion registered = TrainedModels.register(registry, s.lakehouse().warehouse(), s.database(),
-                new TrainedModels.Trained(NAME, "lr", params, result, data, features, run, details, "NEWS2"), null, null);
+                new TrainedModels.Trained(NAME, Algorithm.LR.cliName(), params, result, data, features, run, details, "NEWS2"), null, null);
         long version = registered.version();
         String report = registered.reportPath();
         registry.promote(version, ModelVersion.PRODUCTION, 0, "demo");

@@ -4,6 +4,7 @@ import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
+import io.clinicalpipeline.train.Algorithm;
 import io.clinicalpipeline.train.CsvFormat;
 import io.clinicalpipeline.train.TrainInput;
 import io.clinicalpipeline.train.TrainedModels;
@@ -28,8 +29,9 @@ final class TrainCommand {
 
     static int run(String[] args) throws Exception {
         Options o = Common.lake(new Options("train",
-                "Fits encoder -> standard scaler -> logistic regression on a CSV file or a Paimon table (bounded\n"
-                        + "Flink jobs: one pass per stage, one per Newton round), then scores the held-out rows and prints\n"
+                "Fits a tabular encoder and a classifier (logistic regression after a standard scaler, or\n"
+                        + "gradient-boosted trees) on a CSV file or a Paimon table with bounded Flink jobs (one pass per\n"
+                        + "stage; one per Newton round, or per tree level), then scores the held-out rows and prints\n"
                         + "AUROC, AUPRC, F1 and the Brier score. CSV: header detected (or --header), delimiter inferred,\n"
                         + "quotes allowed, ?/NA/empty are missing (imputed), text columns one-hot encoded."))
                 .option("input", "CSV|TABLE", null, "a CSV file (path or URI) or a Paimon table in --database (required)")
@@ -40,14 +42,22 @@ final class TrainCommand {
                 .option("categorical", "A,B,…", "", "numeric columns to one-hot encode as categories (codes such as cp, thal)")
                 .option("columns", "A,B,…", null, "CSV column names, for a file without a header")
                 .option("header", "auto|yes|no", "auto", "whether the CSV's first line names the columns")
-                .option("algorithm", "lr", "lr", "lr: logistic regression (elastic net, Newton's method)")
-                .option("reg", "LAMBDA", "0.0", "regularisation strength")
-                .option("elastic-net", "ALPHA", "0.0", "L1 share of the penalty: 0 ridge, 1 lasso")
+                .option("algorithm", "lr|gbt", "lr", "lr: logistic regression (elastic net, Newton's method); gbt: "
+                        + "gradient-boosted trees (logistic loss, histogram splits)")
+                .option("max-iter", "N", null, "lr: Newton rounds at most (50); gbt: trees (20)")
+                .option("reg", "LAMBDA", null, "lr: regularisation strength (0)")
+                .option("elastic-net", "ALPHA", null, "lr: L1 share of the penalty, 0 ridge to 1 lasso (0)")
+                .option("tol", "T", null, "lr: stop when the objective improves by less than this, relative (1e-8)")
+                .option("max-depth", "N", null, "gbt: depth of each tree (5)")
+                .option("max-bins", "N", null, "gbt: quantile bins per feature (32)")
+                .option("step-size", "ETA", null, "gbt: learning rate (0.3)")
+                .option("reg-lambda", "L", null, "gbt: L2 penalty on leaf values (1)")
+                .option("min-instances", "N", null, "gbt: fewest rows in a leaf (1)")
+                .option("min-info-gain", "G", null, "gbt: least loss reduction a split must bring (0)")
                 .option("class-weight", "none|balanced", "none", "balanced: both classes weigh the same in the loss")
-                .option("max-iter", "N", "50", "Newton rounds at most")
-                .option("tol", "T", "1e-8", "stop when the objective improves by less than this (relative)")
                 .option("max-categories", "N", "50", "one-hot columns per text column; rarer values share one")
-                .option("grid", "P=V,V;P=V,…", null, "hyperparameter grid for cross-validation, e.g. reg=0,0.01,0.1;elastic-net=0,0.5")
+                .option("grid", "P=V,V;P=V,…", null, "hyperparameter grid for cross-validation, e.g. reg=0,0.01,0.1;elastic-net=0,0.5 "
+                        + "or max-depth=3,5;step-size=0.1,0.3 (any of the algorithm's options above)")
                 .option("folds", "K", "1", "k-fold cross-validation on the train rows (picks the grid point with the best mean AUROC)")
                 .option("test-fraction", "F", "0.2", "share of rows held out for the test (by a seeded hash of the row)")
                 .option("seed", "N", "42", "seed of the train/test split")
@@ -64,8 +74,22 @@ final class TrainCommand {
         if (!o.parse(args)) {
             return 0;
         }
-        if (!"lr".equals(o.get("algorithm"))) {
-            throw new Options.UsageException("--algorithm " + o.get("algorithm") + " is not available; use lr", o);
+        Algorithm algorithm;
+        Map<String, Double> hyperparameters = new LinkedHashMap<>();
+        try {
+            algorithm = Algorithm.of(o.get("algorithm"));
+            for (String name : ALGORITHM_OPTIONS) {
+                if (o.get(name) != null) {
+                    hyperparameters.put(name, o.getDouble(name));
+                }
+            }
+            algorithm.params(hyperparameters);
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException(e.getMessage(), o);
+        }
+        List<Map<String, Double>> grid = grid(o, algorithm);
+        if (!grid.isEmpty() && o.getInt("folds") < 2) {
+            throw new Options.UsageException("--grid needs --folds 2 or more to compare its points", o);
         }
         String input = o.required("input");
         String label = o.required("label");
@@ -79,33 +103,30 @@ final class TrainCommand {
             }
             List<String> features = data.features(list(o.get("features")), list(o.get("exclude")));
             Trainer.Settings settings = new Trainer.Settings(features, list(o.get("categorical")),
-                    o.getInt("max-categories"), o.getDouble("reg"), o.getDouble("elastic-net"), o.get("class-weight"),
-                    o.getInt("max-iter"), o.getDouble("tol"), o.getDouble("threshold"), o.get("scratch-dir"),
-                    baseline, o.getDouble("baseline-threshold"), grid(o), o.getInt("folds"));
-            if (!settings.grid().isEmpty() && settings.folds() < 2) {
-                throw new Options.UsageException("--grid needs --folds 2 or more to compare its points", o);
-            }
+                    o.getInt("max-categories"), algorithm, hyperparameters, o.get("class-weight"),
+                    o.getDouble("threshold"), o.get("scratch-dir"), baseline, o.getDouble("baseline-threshold"),
+                    grid, o.getInt("folds"));
             Trainer.Result result = Trainer.train(data, settings);
-            print(result, baseline);
+            print(result, algorithm, baseline);
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("input", data.describe());
             run.put("label", label);
             run.put("positive", o.get("positive"));
-            run.put("algorithm", o.get("algorithm"));
+            run.put("algorithm", algorithm.cliName());
             run.put("baseline", baseline);
             run.put("args", Arrays.asList(args));
             Map<String, String> details = new LinkedHashMap<>();
             details.put("input", data.describe());
             details.put("label", label + (o.get("positive") == null ? "" : " (positive: " + o.get("positive") + ")"));
-            details.put("algorithm", "logistic regression " + result.chosen());
+            details.put("algorithm", algorithm.description() + " " + result.chosen());
             details.put("rows", String.format(Locale.ROOT, "%,d train, %,d test", result.trainRows(), result.test().rows()));
             details.put("features", result.featureNames().size() + " encoded from " + features.size() + " columns");
             Map<String, Object> params = new LinkedHashMap<>();
-            for (String key : List.of("class-weight", "max-iter", "tol", "threshold", "max-categories", "folds", "grid")) {
+            for (String key : List.of("class-weight", "threshold", "max-categories", "folds", "grid")) {
                 params.put(key, o.get(key));
             }
             params.putAll(result.chosen());
-            TrainedModels.Trained trained = new TrainedModels.Trained(o.get("name"), o.get("algorithm"), params, result,
+            TrainedModels.Trained trained = new TrainedModels.Trained(o.get("name"), algorithm.cliName(), params, result,
                     data, features, run, details, baseline);
             if (o.get("metrics-out") != null) {
                 Trainer.writeMetrics(result, run, Path.of(o.get("metrics-out")));
@@ -169,7 +190,7 @@ final class TrainCommand {
     }
 
     /** {@code reg=0,0.1;elastic-net=0,0.5} as every combination of the listed values. */
-    static List<Map<String, Double>> grid(Options o) {
+    static List<Map<String, Double>> grid(Options o, Algorithm algorithm) {
         String spec = o.get("grid");
         List<Map<String, Double>> points = new java.util.ArrayList<>();
         if (spec == null || spec.isBlank()) {
@@ -179,8 +200,9 @@ final class TrainCommand {
         for (String axis : spec.split(";")) {
             String[] kv = axis.split("=", 2);
             String name = kv[0].trim();
-            if (kv.length != 2 || !List.of("reg", "elastic-net").contains(name)) {
-                throw new Options.UsageException("--grid takes reg=… and elastic-net=… lists separated by ';', got '" + axis + "'", o);
+            if (kv.length != 2 || !algorithm.paramNames().contains(name)) {
+                throw new Options.UsageException("--grid with --algorithm " + algorithm.cliName() + " takes lists of "
+                        + String.join(", ", algorithm.paramNames()) + " (NAME=V,V) separated by ';', got '" + axis + "'", o);
             }
             List<Map<String, Double>> next = new java.util.ArrayList<>();
             for (Map<String, Double> point : points) {
@@ -216,14 +238,24 @@ final class TrainCommand {
     }
 
     private static final String NEWS2 = "news2_total";
+    private static final List<String> ALGORITHM_OPTIONS = List.of("max-iter", "reg", "elastic-net", "tol", "max-depth",
+            "max-bins", "step-size", "reg-lambda", "min-instances", "min-info-gain");
 
 
-    private static void print(Trainer.Result r, String baselineName) {
+    private static void print(Trainer.Result r, Algorithm algorithm, String baselineName) {
         BinaryMetrics m = r.test();
-        System.out.printf(Locale.ROOT, "trained on %,d rows (%d features, %d Newton rounds%s) in %.1f s%n",
-                r.trainRows(), r.featureNames().size(), r.trace().rounds().size(),
-                r.trace().converged() ? ", converged" : ", NOT converged: raise --max-iter or --reg",
-                r.millis() / 1000.0);
+        String convergence = algorithm == Algorithm.LR
+                ? (r.trace().converged() ? ", converged" : ", NOT converged: raise --max-iter or --reg")
+                : (r.trace().converged() ? ", stopped: no split reduces the loss" : "");
+        System.out.printf(Locale.ROOT, "trained %s on %,d rows (%d features, %d %s%s) in %.1f s%n",
+                algorithm.description(), r.trainRows(), r.featureNames().size(), r.trace().rounds().size(),
+                algorithm.rounds(), convergence, r.millis() / 1000.0);
+        if (!r.importance().isEmpty()) {
+            StringBuilder top = new StringBuilder("most important features (share of the trees' gain):");
+            r.importance().entrySet().stream().limit(8).forEach(e ->
+                    top.append(String.format(Locale.ROOT, " %s %.3f", e.getKey(), e.getValue())));
+            System.out.println(top);
+        }
         r.skipped().forEach((problem, n) -> System.out.printf(Locale.ROOT, "left out %,d rows: %s%n", n, problem));
         for (Trainer.CvResult c : r.crossValidation()) {
             System.out.printf(Locale.ROOT, "cross-validation %s: mean AUROC %.4f over %d folds%n", c.params(),

@@ -3,13 +3,10 @@ package io.clinicalpipeline.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
-import io.clinicalpipeline.model.ml.classification.LogisticRegression;
-import io.clinicalpipeline.model.ml.classification.LogisticRegressionModel;
 import io.clinicalpipeline.model.ml.classification.TrainingTrace;
-import io.clinicalpipeline.model.ml.feature.StandardScaler;
-import io.clinicalpipeline.model.ml.feature.StandardScalerModel;
 import io.clinicalpipeline.model.ml.feature.TabularEncoder;
 import io.clinicalpipeline.model.ml.feature.TabularEncoderModel;
+import org.apache.flink.ml.api.Stage;
 import org.apache.flink.ml.builder.PipelineModel;
 import org.apache.flink.ml.linalg.DenseVector;
 import org.apache.flink.table.api.Table;
@@ -29,35 +26,37 @@ import java.util.Map;
 import static org.apache.flink.table.api.Expressions.$;
 
 /**
- * Fits encoder → scaler → logistic regression on the train rows of a {@link TrainInput}, scores the test rows and
- * measures them; every stage is a Flink job (several for the regression's rounds).
+ * Fits the tabular encoder and an {@link Algorithm} on the train rows of a {@link TrainInput}, scores the test rows
+ * and measures them; every stage is a Flink job (several for an iterative fit's rounds).
  */
 public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-    /** What to fit. */
     /**
+     * What to fit.
+     *
+     * @param params   the algorithm's hyperparameters by command-line name; the rest keep their defaults
      * @param baseline a column whose values rank the same test rows as a reference (NEWS2's {@code news2_total}
      *                 on a clinical training set), or null; missing values rank lowest
      */
-    public record Settings(List<String> features, List<String> categorical, int maxCategories, double reg,
-                           double elasticNet, String classWeight, int maxIter, double tol, double threshold,
-                           String scratchDir, String baseline, double baselineThreshold,
-                           List<Map<String, Double>> grid, int folds) {}
+    public record Settings(List<String> features, List<String> categorical, int maxCategories, Algorithm algorithm,
+                           Map<String, Double> params, String classWeight, double threshold, String scratchDir,
+                           String baseline, double baselineThreshold, List<Map<String, Double>> grid, int folds) {}
 
     /** One grid point's cross-validated AUROC: per held-out fold and their mean. */
     public record CvResult(Map<String, Double> params, double[] foldAuroc, double meanAuroc) {}
 
     /**
-     * The fitted pipeline, its evaluation on the test rows (and the baseline's on the same rows, or null), and the
-     * rows that could not be used.
+     * The fitted pipeline, its evaluation on the test rows (and the baseline's on the same rows, or null), the rows
+     * that could not be used, and for trees each encoded feature's share of the total gain (largest first).
      */
     public record Result(PipelineModel model, List<String> featureNames, BinaryMetrics test, BinaryMetrics baseline,
                          long trainRows, TrainingTrace trace, Map<String, Long> skipped, long millis,
-                         List<CvResult> crossValidation, Map<String, Double> chosen) {}
+                         List<CvResult> crossValidation, Map<String, Double> chosen, Map<String, Double> importance) {}
 
-    private record Fitted(PipelineModel model, List<String> featureNames, TrainingTrace trace) {}
+    private record Fitted(PipelineModel model, List<String> featureNames, TrainingTrace trace,
+                          Map<String, Double> importance) {}
 
     private Trainer() {}
 
@@ -69,9 +68,7 @@ public final class Trainer {
         Table train = usable.where($(TrainInput.SPLIT).isEqual("train"));
         Table test = usable.where($(TrainInput.SPLIT).isEqual("test"));
         LOG.info("training on {} with {} features: {}", input.describe(), s.features().size(), s.features());
-        Map<String, Double> chosen = new LinkedHashMap<>();
-        chosen.put("reg", s.reg());
-        chosen.put("elastic-net", s.elasticNet());
+        Map<String, Double> chosen = s.algorithm().params(s.params());
         List<CvResult> cv = List.of();
         if (s.folds() > 1) {
             cv = crossValidate(train, s);
@@ -84,22 +81,32 @@ public final class Trainer {
         TrainingTrace trace = fitted.trace();
         long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
         return new Result(fitted.model(), fitted.featureNames(), metrics[0], metrics[1], trainRows, trace, skipped,
-                System.currentTimeMillis() - started, cv, chosen);
+                System.currentTimeMillis() - started, cv, chosen, fitted.importance());
     }
 
     private static Fitted fit(Table train, Settings s, Map<String, Double> params) {
         TabularEncoderModel encoder = new TabularEncoder().setInputCols(s.features().toArray(new String[0]))
                 .setCategoricalCols(s.categorical().toArray(new String[0])).setMaxCategories(s.maxCategories())
-                .setOutputCol("encoded").fit(train);
+                .setOutputCol(Algorithm.ENCODED).fit(train);
         List<String> names = encoder.modelData().featureNames();
-        LOG.info("encoded into {} columns", names.size());
-        Table encoded = encoder.transform(train)[0];
-        StandardScalerModel scaler = new StandardScaler().setInputCol("encoded").setOutputCol("features")
-                .setWithMean(true).fit(encoded);
-        LogisticRegressionModel lr = new LogisticRegression().setLabelCol(TrainInput.LABEL).setReg(params.get("reg"))
-                .setElasticNet(params.get("elastic-net")).setClassWeight(s.classWeight()).setMaxIter(s.maxIter())
-                .setTol(s.tol()).setScratchDir(s.scratchDir()).fit(scaler.transform(encoded)[0]);
-        return new Fitted(new PipelineModel(List.of(encoder, scaler, lr)), names, lr.trace());
+        LOG.info("encoded into {} columns; fitting {} {}", names.size(), s.algorithm().description(), params);
+        Algorithm.Fitted fitted = s.algorithm().fit(encoder.transform(train)[0], params, s.classWeight(), s.scratchDir());
+        List<Stage<?>> stages = new ArrayList<>();
+        stages.add(encoder);
+        stages.addAll(fitted.stages());
+        return new Fitted(new PipelineModel(stages), names, fitted.trace(), importance(names, fitted.importance()));
+    }
+
+    private static Map<String, Double> importance(List<String> names, double[] gains) {
+        Map<String, Double> shares = new LinkedHashMap<>();
+        if (gains == null) {
+            return shares;
+        }
+        double total = java.util.Arrays.stream(gains).sum();
+        java.util.stream.IntStream.range(0, gains.length).boxed().filter(j -> gains[j] > 0)
+                .sorted((a, b) -> Double.compare(gains[b], gains[a]))
+                .forEach(j -> shares.put(names.get(j), gains[j] / total));
+        return shares;
     }
 
     /**
@@ -111,9 +118,7 @@ public final class Trainer {
         List<CvResult> results = new ArrayList<>();
         int k = s.folds();
         for (Map<String, Double> point : grid) {
-            Map<String, Double> params = new LinkedHashMap<>();
-            params.put("reg", s.reg());
-            params.put("elastic-net", s.elasticNet());
+            Map<String, Double> params = s.algorithm().params(s.params());
             params.putAll(point);
             double[] aurocs = new double[k];
             for (int f = 0; f < k; f++) {
@@ -132,12 +137,13 @@ public final class Trainer {
     /** Scores {@code test}; measures the scores, and the baseline column if any, against its labels. */
     private static BinaryMetrics[] evaluate(PipelineModel model, Table test, Settings s) throws Exception {
         List<double[]> scored = new ArrayList<>();
-        Table predictions = model.transform(test)[0].select($(TrainInput.LABEL), $("rawPrediction"),
-                s.baseline() == null ? $(TrainInput.LABEL) : $(s.baseline()));
+        Table scoredTest = model.transform(test)[0];
+        Table predictions = s.baseline() == null ? scoredTest.select($(TrainInput.LABEL), $("rawPrediction"))
+                : scoredTest.select($(TrainInput.LABEL), $("rawPrediction"), $(s.baseline()));
         try (CloseableIterator<Row> it = predictions.execute().collect()) {
             while (it.hasNext()) {
                 Row row = it.next();
-                Object baseline = row.getField(2);
+                Object baseline = row.getArity() > 2 ? row.getField(2) : null;
                 scored.add(new double[] {((DenseVector) row.getField(1)).get(1), (Double) row.getField(0),
                         baseline instanceof Number n ? n.doubleValue() : Double.NEGATIVE_INFINITY});
             }
@@ -218,6 +224,9 @@ public final class Trainer {
             json.put("cross_validation", cv);
         }
         json.put("params", r.chosen());
+        if (!r.importance().isEmpty()) {
+            json.put("feature_importance", r.importance());
+        }
         json.put("features", r.featureNames());
         json.put("run", run);
         return json;

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainCommandIT {
 
     private static final Path HEART = Path.of("src/test/resources/data/uci_heart_processed.cleveland.data");
+    private static final String COLUMNS = "age,sex,cp,trestbps,chol,fbs,restecg,thalach,exang,oldpeak,slope,ca,thal,num";
 
     @Test
     void trainsOnAHeaderlessCsvWithMissingValuesAndReachesTheUsualQuality(@TempDir Path dir) throws Exception {
@@ -24,7 +25,7 @@ class TrainCommandIT {
         Path model = dir.resolve("model");
         Path report = dir.resolve("report.html");
         int exit = Main.run(new String[] {"train", "--input", data.toString(),
-                "--columns", "age,sex,cp,trestbps,chol,fbs,restecg,thalach,exang,oldpeak,slope,ca,thal,num",
+                "--columns", COLUMNS,
                 "--label", "num", "--positive", "1,2,3,4", "--categorical", "cp,restecg,slope,thal",
                 "--reg", "0.01", "--grid", "reg=0.001,3", "--folds", "3", "--metrics-out", metrics.toString(), "--model-out", model.toString(),
                 "--baseline", "oldpeak", "--baseline-threshold", "2", "--report", report.toString(),
@@ -72,5 +73,61 @@ class TrainCommandIT {
         }
         assertEquals(3, org.apache.flink.ml.util.ServableReadWriteUtils.loadPipeline(model.toString()).size(),
                 "each stage loads as a Flink ML servable");
+    }
+
+    @Test
+    void boostedTreesTrainOnTheSameCsvAndRegisterAModelTheScorerLoads(@TempDir Path dir) throws Exception {
+        Path metrics = dir.resolve("metrics.json");
+        String warehouse = dir.resolve("warehouse").toString();
+        int exit = Main.run(new String[] {"train", "--input", HEART.toString(), "--columns", COLUMNS, "--label", "num",
+                "--positive", "1,2,3,4", "--categorical", "cp,restecg,slope,thal", "--algorithm", "gbt",
+                "--max-iter", "6", "--max-depth", "3", "--step-size", "0.5", "--metrics-out", metrics.toString(),
+                "--register", "--name", "heart-gbt", "--warehouse", warehouse, "--database", "m"});
+        assertEquals(0, exit);
+        JsonNode m = new ObjectMapper().readTree(metrics.toFile());
+        assertEquals(303, m.get("rows_train").asLong() + m.get("rows_test").asLong());
+        assertTrue(m.get("auroc").asDouble() > 0.8, "AUROC " + m.get("auroc"));
+        assertEquals(6, m.get("rounds").asInt(), "one round per tree");
+        assertEquals(3.0, m.get("params").get("max-depth").asDouble());
+        assertEquals(0.5, m.get("params").get("step-size").asDouble());
+        JsonNode importance = m.get("feature_importance");
+        double shares = 0;
+        for (JsonNode share : importance) {
+            shares += share.asDouble();
+        }
+        assertEquals(1.0, shares, 1e-9, "gain shares add up: " + importance);
+        assertTrue(m.get("features").toString().contains(importance.fieldNames().next()), "named by encoded feature");
+
+        io.clinicalpipeline.lake.Lakehouse lake = new io.clinicalpipeline.lake.Lakehouse(warehouse);
+        try (var catalog = lake.openCatalog()) {
+            var v = new io.clinicalpipeline.registry.ModelRegistry(catalog, "m").get(1);
+            assertEquals("gbt", v.algorithm());
+            var scorer = io.clinicalpipeline.model.ml.RiskScorer.load(v.modelPath());
+            assertEquals(13, scorer.inputColumns().size());
+            double sick = scorer.score(c -> switch (c) {
+                case "cp" -> 4.0; case "ca" -> 3.0; case "thal" -> 7.0; case "oldpeak" -> 3.5; case "exang" -> 1.0;
+                case "age" -> 65.0; case "sex" -> 1.0; case "thalach" -> 110.0; default -> null;
+            });
+            double well = scorer.score(c -> switch (c) {
+                case "cp" -> 3.0; case "ca" -> 0.0; case "thal" -> 3.0; case "oldpeak" -> 0.0; case "exang" -> 0.0;
+                case "age" -> 40.0; case "sex" -> 0.0; case "thalach" -> 180.0; default -> null;
+            });
+            assertTrue(sick > 0.6 && well < 0.4, "the saved trees rank textbook cases: " + sick + " / " + well);
+        }
+    }
+
+    @Test
+    void hyperparametersOfTheOtherAlgorithmAreUsageErrors(@TempDir Path dir) throws Exception {
+        String[] common = {"train", "--input", HEART.toString(), "--columns", COLUMNS, "--label", "num", "--positive", "1"};
+        assertEquals(2, Main.run(concat(common, "--algorithm", "lr", "--max-depth", "3")), "a tree option for lr");
+        assertEquals(2, Main.run(concat(common, "--algorithm", "gbt", "--grid", "reg=0,1", "--folds", "2")),
+                "an lr grid for gbt");
+        assertEquals(2, Main.run(concat(common, "--algorithm", "forest")), "an unknown algorithm");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }
