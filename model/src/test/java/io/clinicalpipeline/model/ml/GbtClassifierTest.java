@@ -7,6 +7,7 @@ import io.clinicalpipeline.model.ml.classification.GbtClassifierModelServable;
 import io.clinicalpipeline.model.ml.classification.LogisticRegression;
 import io.clinicalpipeline.model.ml.classification.LogisticRegressionModel;
 import io.clinicalpipeline.model.ml.classification.TrainingTrace;
+import io.clinicalpipeline.model.ml.common.InMemoryPoints;
 import org.apache.flink.ml.linalg.DenseVector;
 import org.apache.flink.ml.linalg.Vectors;
 import org.apache.flink.ml.servable.api.DataFrame;
@@ -128,7 +129,7 @@ class GbtClassifierTest {
     }
 
     @Test
-    void bothSubtasksWorkEveryTreeAndTheResultEqualsOneSubtasks() {
+    void bothSubtasksWorkEveryTreeAndTheTreesEqualASingleThreadFit() throws Exception {
         GbtClassifier estimator = new GbtClassifier().setMaxIter(8).setMaxDepth(3);
         GbtClassifierModel two = estimator.fit(SyntheticData.table(SyntheticData.batchEnvironment(), disc));
         TrainingTrace trace = two.trace();
@@ -142,10 +143,18 @@ class GbtClassifierTest {
             assertTrue(trace.rounds().get(i).objective() < trace.rounds().get(i - 1).objective(),
                     "every tree lowers the training log-loss: " + trace.rounds());
         }
-        StreamTableEnvironment single = SyntheticData.batchEnvironment();
-        org.apache.flink.ml.common.datastream.TableUtils.getExecutionEnvironment(single).setParallelism(1);
-        GbtClassifierModel one = estimator.fit(SyntheticData.table(single, disc));
-        assertEquals(1, one.trace().rounds().get(0).pointsPerSubtask().length);
+        List<double[]> points = new ArrayList<>();
+        for (Row row : disc) {
+            double[] x = SyntheticData.features(row);
+            double[] point = new double[x.length + 2];
+            point[0] = (Double) row.getField(1);
+            point[1] = 1;
+            System.arraycopy(x, 0, point, 2, x.length);
+            points.add(GbtClassifier.withMargin(point));
+        }
+        InMemoryPoints memory = new InMemoryPoints(points);
+        GbtClassifierModel one = estimator.fit(memory, memory.run("bounds", estimator.firstPass()).sum());
+        assertEquals(two.modelData().trees().size(), one.modelData().trees().size());
         for (Row row : discHeldOut) {
             double[] x = SyntheticData.features(row);
             assertEquals(one.probability(x), two.probability(x), 1e-12, "row " + Arrays.toString(x));

@@ -2,6 +2,7 @@ package io.clinicalpipeline.model.ml.classification;
 
 import io.clinicalpipeline.model.ml.common.LabelCheck;
 import io.clinicalpipeline.model.ml.common.PartitionedPoints;
+import io.clinicalpipeline.model.ml.common.Points;
 import io.clinicalpipeline.model.ml.common.Tables;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.ml.api.Estimator;
@@ -47,16 +48,15 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
             throw new IllegalArgumentException("GbtClassifier fits one table, got " + inputs.length);
         }
         StreamTableEnvironment tEnv = Tables.environment(inputs[0]);
-        long started = System.currentTimeMillis();
         DataStream<double[]> points = Tables.points(inputs[0], getFeaturesCol(), getLabelCol(), getWeightCol())
                 .map(GbtClassifier::withMargin)
                 .returns(PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO)
                 .name("gradient-boosted trees: margin slot");
         try {
             PartitionedPoints.Cached cached = PartitionedPoints.cache(TableUtils.getExecutionEnvironment(tEnv), points,
-                    getScratchDir(), "gradient-boosted trees: cache points", new GbtPasses.Bounds());
+                    getScratchDir(), "gradient-boosted trees: cache points", firstPass());
             try (PartitionedPoints shares = cached.points()) {
-                return boost(shares, cached.firstPass().sum(), started);
+                return fit(shares, cached.firstPass().sum());
             }
         } catch (RuntimeException e) {
             throw e;
@@ -65,7 +65,17 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
         }
     }
 
-    private GbtClassifierModel boost(PartitionedPoints shares, double[] bounds, long started) throws Exception {
+    /** The pass whose sum {@link #fit(Points, double[])} takes: label checks and each feature's range. */
+    public PartitionedPoints.Pass firstPass() {
+        return new GbtPasses.Bounds();
+    }
+
+    /**
+     * Boosts trees over {@code shares}, points laid out by {@link #withMargin}; {@code bounds} is the sum of
+     * {@link #firstPass()} over them. The points are rewritten (bins, margins) as the trees grow.
+     */
+    public GbtClassifierModel fit(Points shares, double[] bounds) throws Exception {
+        long started = System.currentTimeMillis();
         LabelCheck.validate(bounds, getLabelCol());
         int d = shares.features() - 1;
         if (d < 1) {
@@ -123,7 +133,8 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
         return new GbtPasses.Histogram(Tree.root(), new int[] {0}, offsets, totalBins, classWeights, update);
     }
 
-    private static double[] withMargin(double[] point) {
+    /** {@code [label, weight, x…]} with a slot for the running margin after the weight, as the fit keeps points. */
+    public static double[] withMargin(double[] point) {
         double[] out = new double[point.length + 1];
         out[0] = point[0];
         out[1] = point[1];

@@ -1,6 +1,7 @@
 package io.clinicalpipeline.model.ml.classification;
 
 import io.clinicalpipeline.model.ml.common.PartitionedPoints;
+import io.clinicalpipeline.model.ml.common.Points;
 import io.clinicalpipeline.model.ml.common.Tables;
 import io.clinicalpipeline.model.ml.common.LabelCheck;
 import org.apache.flink.ml.api.Estimator;
@@ -46,39 +47,51 @@ public class LogisticRegression implements Estimator<LogisticRegression, Logisti
             throw new IllegalArgumentException("LogisticRegression fits one table, got " + inputs.length);
         }
         StreamTableEnvironment tEnv = Tables.environment(inputs[0]);
-        long started = System.currentTimeMillis();
         try {
             PartitionedPoints.Cached cached = PartitionedPoints.cache(
                     org.apache.flink.ml.common.datastream.TableUtils.getExecutionEnvironment(tEnv),
                     Tables.points(inputs[0], getFeaturesCol(), getLabelCol(), getWeightCol()),
-                    getScratchDir(), "logistic regression: cache points", new LabelCheck());
+                    getScratchDir(), "logistic regression: cache points", firstPass());
             try (PartitionedPoints points = cached.points()) {
-                double[] check = cached.firstPass().sum();
-                validate(check, points.features());
-                double[] classWeights = LabelCheck.classWeights(check, getClassWeight());
-                int d = points.features();
-                ElasticNetNewton newton = new ElasticNetNewton(d, getFitIntercept() ? d - 1 : -1, getReg(),
-                        getElasticNet(), getTol());
-                List<TrainingTrace.Round> rounds = new ArrayList<>();
-                for (int round = 1; round <= getMaxIter() && !newton.converged(); round++) {
-                    PartitionedPoints.PassResult sums = points.run("logistic regression: round " + round,
-                            new LogisticPass(newton.candidate(), classWeights[0], classWeights[1]));
-                    double objective = newton.update(sums.sum());
-                    rounds.add(new TrainingTrace.Round(round, objective, sums.pointsPerSubtask()));
-                    LOG.info("logistic regression round {}: objective {} over {} points {}", round,
-                            String.format("%.8f", objective), sums.points(), java.util.Arrays.toString(sums.pointsPerSubtask()));
-                }
-                LogisticRegressionModel model = new LogisticRegressionModel()
-                        .setModelData(new LogisticRegressionModelData(Vectors.dense(newton.coefficients()), 0L));
-                ParamUtils.updateExistingParams(model, paramMap);
-                model.trace(new TrainingTrace(rounds, newton.converged(), System.currentTimeMillis() - started));
-                return model;
+                return fit(points, cached.firstPass().sum());
             }
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("logistic regression failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The pass whose sum {@link #fit(Points, double[])} takes: label and feature checks, class weights. */
+    public PartitionedPoints.Pass firstPass() {
+        return new LabelCheck();
+    }
+
+    /**
+     * Newton's method over {@code points} ({@code [label, weight, x…]}); {@code check} is the sum of
+     * {@link #firstPass()} over them.
+     */
+    public LogisticRegressionModel fit(Points points, double[] check) throws Exception {
+        long started = System.currentTimeMillis();
+        validate(check, points.features());
+        double[] classWeights = LabelCheck.classWeights(check, getClassWeight());
+        int d = points.features();
+        ElasticNetNewton newton = new ElasticNetNewton(d, getFitIntercept() ? d - 1 : -1, getReg(), getElasticNet(),
+                getTol());
+        List<TrainingTrace.Round> rounds = new ArrayList<>();
+        for (int round = 1; round <= getMaxIter() && !newton.converged(); round++) {
+            PartitionedPoints.PassResult sums = points.run("logistic regression: round " + round,
+                    new LogisticPass(newton.candidate(), classWeights[0], classWeights[1]));
+            double objective = newton.update(sums.sum());
+            rounds.add(new TrainingTrace.Round(round, objective, sums.pointsPerSubtask()));
+            LOG.info("logistic regression round {}: objective {} over {} points {}", round,
+                    String.format("%.8f", objective), sums.points(), java.util.Arrays.toString(sums.pointsPerSubtask()));
+        }
+        LogisticRegressionModel model = new LogisticRegressionModel()
+                .setModelData(new LogisticRegressionModelData(Vectors.dense(newton.coefficients()), 0L));
+        ParamUtils.updateExistingParams(model, paramMap);
+        model.trace(new TrainingTrace(rounds, newton.converged(), System.currentTimeMillis() - started));
+        return model;
     }
 
     private void validate(double[] check, int features) {

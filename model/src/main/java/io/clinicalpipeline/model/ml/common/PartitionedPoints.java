@@ -33,7 +33,7 @@ import java.util.UUID;
  * is {@code [label, weight, x_1 … x_d]}; files live under a Flink {@link Path}, so on a cluster the scratch
  * directory must be a shared file system (the default, the JVM's temp directory, suits a single machine).
  */
-public final class PartitionedPoints implements AutoCloseable {
+public final class PartitionedPoints implements Points, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionedPoints.class);
     private static final TypeInformation<double[]> DOUBLES = PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO;
@@ -148,6 +148,7 @@ public final class PartitionedPoints implements AutoCloseable {
     public record Cached(PartitionedPoints points, PassResult firstPass) {}
 
     /** Runs {@code pass} over the cached points as one bounded job; subtask i reads share i. */
+    @Override
     public PassResult run(String jobName, Pass pass) throws Exception {
         return read(jobName, pass, false);
     }
@@ -156,6 +157,7 @@ public final class PartitionedPoints implements AutoCloseable {
      * Runs {@code update} over the cached points as one bounded job, writing every updated point back: later
      * passes see the updated points.
      */
+    @Override
     public PassResult rewrite(String jobName, Update update) throws Exception {
         PassResult result = read(jobName, update, true);
         for (int subtask = 0; subtask < parallelism; subtask++) {
@@ -225,6 +227,7 @@ public final class PartitionedPoints implements AutoCloseable {
     }
 
     /** Features per point (the width without label and weight). */
+    @Override
     public int features() {
         return width - 2;
     }
