@@ -39,6 +39,11 @@ public final class PartitionedPoints implements Points, AutoCloseable {
     private static final TypeInformation<double[]> DOUBLES = PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO;
     private static final int BLOCK_POINTS = 4096;
     private static final int HEADER = 3;
+    /**
+     * Shares are scratch files read back by the same kind of machine; the native order spares a byte swap per
+     * value on every pass.
+     */
+    private static final java.nio.ByteOrder ORDER = java.nio.ByteOrder.nativeOrder();
 
     /**
      * A sum over points: each subtask folds its share into a partial of {@code size(width)} values (width: values
@@ -222,7 +227,7 @@ public final class PartitionedPoints implements Points, AutoCloseable {
             }
         }
         double[] values = new double[bytes.length / Double.BYTES];
-        ByteBuffer.wrap(bytes).asDoubleBuffer().get(values);
+        ByteBuffer.wrap(bytes).order(ORDER).asDoubleBuffer().get(values);
         return values;
     }
 
@@ -310,7 +315,7 @@ public final class PartitionedPoints implements Points, AutoCloseable {
                     if (width < 0) {
                         width = point.length;
                         partial = new double[pass.size(width)];
-                        block = ByteBuffer.allocate(BLOCK_POINTS * width * Double.BYTES);
+                        block = ByteBuffer.allocate(BLOCK_POINTS * width * Double.BYTES).order(ORDER);
                         doubles = block.asDoubleBuffer();
                     } else if (point.length != width) {
                         throw new IllegalArgumentException("training rows have features vectors of different sizes ("
@@ -368,7 +373,7 @@ public final class PartitionedPoints implements Points, AutoCloseable {
             Path file = share(directory, subtask, generation);
             byte[] bytes = new byte[BLOCK_POINTS * width * Double.BYTES];
             double[] point = new double[width];
-            DoubleBuffer doubles = ByteBuffer.wrap(bytes).asDoubleBuffer();
+            DoubleBuffer doubles = ByteBuffer.wrap(bytes).order(ORDER).asDoubleBuffer();
             try (FSDataInputStream in = file.getFileSystem().open(file);
                  FSDataOutputStream out = rewrite ? create(share(directory, subtask, generation + 1)) : null) {
                 int filled = 0;
@@ -384,7 +389,7 @@ public final class PartitionedPoints implements Points, AutoCloseable {
                 count += fold(doubles, filled, point, partial, bytes, out);
             }
             double[] result = result(subtask, count, width, partial);
-            ByteBuffer encoded = ByteBuffer.allocate(result.length * Double.BYTES);
+            ByteBuffer encoded = ByteBuffer.allocate(result.length * Double.BYTES).order(ORDER);
             encoded.asDoubleBuffer().put(result);
             try (FSDataOutputStream out = create(partialFile(directory, run, subtask))) {
                 out.write(encoded.array());
