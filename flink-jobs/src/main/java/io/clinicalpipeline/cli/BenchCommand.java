@@ -29,10 +29,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code bin/pipeline bench ingest|features|train}. Every figure is printed next to a baseline measured in the same
+ * {@code bin/pipeline bench ingest|features|train|score}. Every figure is printed next to a baseline measured in the same
  * run, so the ratio means something on a noisy machine. Ingest: events/s from Kafka through bronze into
  * silver, next to a plain Kafka consumer reading the same topics; features: see {@link FeaturesBench}; training:
- * see {@link TrainBench}.
+ * {@link TrainBench}; scoring: {@link ScoreBench}.
  */
 final class BenchCommand {
 
@@ -48,8 +48,10 @@ final class BenchCommand {
                 return FeaturesBench.run(rest);
             case "train":
                 return TrainBench.run(rest);
+            case "score":
+                return ScoreBench.run(rest);
             default:
-                System.err.println("Usage: bin/pipeline bench ingest|features|train [options]   (bench <which> --help for options)");
+                System.err.println("Usage: bin/pipeline bench ingest|features|train|score [options]   (bench <which> --help for options)");
                 return which.equals("--help") ? 0 : 2;
         }
     }

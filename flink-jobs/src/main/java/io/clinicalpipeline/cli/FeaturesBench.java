@@ -242,7 +242,7 @@ final class FeaturesBench {
         GeneratorConfig workload = GeneratorConfig.defaults(livePatients, Duration.ofMinutes(Math.round(simulatedHours * 60)), 7)
                 .withStart(Instant.now()).withFaultRates(0, 0, 0, 0, 0, 0);
         LiveEvents live = new LiveEvents(new EventGenerator(workload), System.nanoTime() + warmupNanos, measureNanos, drainNanos);
-        try (KeyspaceWatch watch = KeyspaceWatch.start(runtime.redisUri(), live);
+        try (KeyspaceWatch watch = KeyspaceWatch.start(runtime.redisUri(), RedisFeatureStore.KEY_PREFIX, live::online);
              KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), topics)) {
             writer.write(live, rate, sofar -> System.out.printf("bench: %,d live events sent, %,d of %,d measured ones online%n",
                     GenerateCommand.total(sofar), live.online(), live.measured()), (e, metadata) -> { });
@@ -337,55 +337,6 @@ final class FeaturesBench {
 
         synchronized long[] latenciesNanos() {
             return latencies.stream().mapToLong(Long::longValue).toArray();
-        }
-    }
-
-    /** Subscribes to Redis keyspace notifications of the feature hashes and tells {@link LiveEvents} what is online. */
-    private static final class KeyspaceWatch extends JedisPubSub implements AutoCloseable {
-        private final JedisPooled reader;
-        private final LiveEvents live;
-        private final Thread thread;
-
-        private KeyspaceWatch(String uri, LiveEvents live) {
-            this.reader = new JedisPooled(URI.create(uri));
-            this.live = live;
-            this.thread = new Thread(() -> {
-                try (Jedis subscriber = new Jedis(URI.create(uri))) {
-                    subscriber.psubscribe(this, "__keyspace@0__:" + RedisFeatureStore.KEY_PREFIX + "*");
-                }
-            }, "bench-keyspace-watch");
-        }
-
-        static KeyspaceWatch start(String uri, LiveEvents live) throws InterruptedException {
-            KeyspaceWatch watch = new KeyspaceWatch(uri, live);
-            // K: keyspace channels, h: hash commands (the guarded write ends with HSET).
-            watch.reader.configSet("notify-keyspace-events", "Kh");
-            watch.thread.setDaemon(true);
-            watch.thread.start();
-            while (!watch.isSubscribed()) {
-                Thread.sleep(10);
-            }
-            return watch;
-        }
-
-        @Override
-        public void onPMessage(String pattern, String channel, String message) {
-            long seen = System.nanoTime();
-            if (!"hset".equals(message)) {
-                return;
-            }
-            String key = channel.substring(channel.indexOf(':') + 1);
-            String eventTime = reader.hget(key, RedisFeatureStore.EVENT_TIME);
-            if (eventTime != null) {
-                live.online(key.substring(RedisFeatureStore.KEY_PREFIX.length()), Long.parseLong(eventTime), seen);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            punsubscribe();
-            thread.join(10_000);
-            reader.close();
         }
     }
 

@@ -58,12 +58,21 @@ public final class KafkaEventWriter implements AutoCloseable {
 
     /** Creates missing topics (records kept forever) and waits until every partition has a leader. */
     public static void createTopics(String bootstrap, Topics topics, int partitions) throws ExecutionException, InterruptedException {
+        createTopics(bootstrap, topics.all(), partitions);
+    }
+
+    /**
+     * Creates the missing ones of {@code names} (existing topics are left as they are) and waits for their leaders:
+     * a producer that meets a topic being auto-created retries for seconds and, idempotent, can stall on
+     * out-of-order sequence errors.
+     */
+    public static void createTopics(String bootstrap, List<String> names, int partitions) throws ExecutionException, InterruptedException {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (String topic : topics.all()) {
+            for (String topic : names) {
                 if (!existing.contains(topic)) {
                     // Simulated events carry past timestamps; time-based retention would delete them at once.
                     missing.add(new NewTopic(topic, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
@@ -72,7 +81,7 @@ public final class KafkaEventWriter implements AutoCloseable {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
             }
-            awaitLeaders(admin, topics.all());
+            awaitLeaders(admin, names);
         }
     }
 

@@ -26,13 +26,19 @@ public record JobSettings(
         return new JobSettings(bootstrap, topics, lakehouse, database, checkpointInterval, dir, dedupTtl);
     }
 
-    /** Flink configuration for a job in the given mode; streaming jobs checkpoint exactly once. */
+    /**
+     * Flink configuration for a job in the given mode; streaming jobs checkpoint exactly once and restart until
+     * they are stopped, bounded jobs give up after three attempts so a command fails with the cause.
+     */
     public Configuration flinkConfig(RuntimeExecutionMode mode) {
         Configuration conf = new Configuration();
         conf.set(ExecutionOptions.RUNTIME_MODE, mode);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(30));
+        if (mode == RuntimeExecutionMode.BATCH) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, 3);
+        }
         if (mode == RuntimeExecutionMode.STREAMING) {
             conf.set(ExecutionCheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
             conf.set(ExecutionCheckpointingOptions.EXTERNALIZED_CHECKPOINT,

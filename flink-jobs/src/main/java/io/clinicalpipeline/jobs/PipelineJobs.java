@@ -4,6 +4,7 @@ import io.clinicalpipeline.events.BronzeRecord;
 import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
+import io.clinicalpipeline.generator.KafkaEventWriter;
 import io.clinicalpipeline.ingest.IngestJob;
 import io.clinicalpipeline.lake.TableStreams;
 import io.clinicalpipeline.scoring.RiskPolicy;
@@ -17,6 +18,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.paimon.catalog.Catalog;
 
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -118,6 +120,9 @@ public final class PipelineJobs {
     public static JobClient startScoring(Function<Configuration, StreamExecutionEnvironment> environments,
                                          JobSettings s, String featureDatabase, RiskPolicy policy,
                                          ScoringJob.Sinks sinks) throws Exception {
+        if (sinks.alertsTopic() != null) {
+            KafkaEventWriter.createTopics(sinks.bootstrap(), List.of(sinks.alertsTopic()), 2);
+        }
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         s.lakehouse().createTables(tEnv, s.database());

@@ -117,6 +117,45 @@ class TrainCommandIT {
     }
 
     @Test
+    void trainsOnAPaimonTableAndRegistersTheSnapshotItRead(@TempDir Path dir) throws Exception {
+        String warehouse = dir.resolve("warehouse").toString();
+        io.clinicalpipeline.lake.Lakehouse lake = new io.clinicalpipeline.lake.Lakehouse(warehouse);
+        org.apache.flink.table.api.TableEnvironment sql = org.apache.flink.table.api.TableEnvironment.create(
+                org.apache.flink.table.api.EnvironmentSettings.inBatchMode());
+        lake.createTables(sql, "m");
+        String[] names = COLUMNS.split(",");
+        sql.executeSql("CREATE TABLE heart (" + String.join(" DOUBLE, ", java.util.Arrays.copyOf(names, 13))
+                + " DOUBLE, num INT)").await();
+        StringBuilder values = new StringBuilder();
+        for (String line : Files.readAllLines(HEART)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.split(",");
+            values.append(values.length() == 0 ? "" : ", ").append('(');
+            for (int i = 0; i < fields.length; i++) {
+                String v = fields[i].trim();
+                values.append(i == 0 ? "" : ", ").append(v.equals("?") ? "CAST(NULL AS DOUBLE)"
+                        : i == 13 ? String.valueOf((int) Double.parseDouble(v)) : "CAST(" + v + " AS DOUBLE)");
+            }
+            values.append(')');
+        }
+        sql.executeSql("INSERT INTO heart VALUES " + values).await();
+        Path metrics = dir.resolve("metrics.json");
+        assertEquals(0, Main.run(new String[] {"train", "--input", "heart", "--label", "num", "--positive", "1,2,3,4",
+                "--categorical", "cp,restecg,slope,thal", "--metrics-out", metrics.toString(), "--register",
+                "--name", "heart-table", "--warehouse", warehouse, "--database", "m"}));
+        JsonNode m = new ObjectMapper().readTree(metrics.toFile());
+        assertEquals(303, m.get("rows_train").asLong() + m.get("rows_test").asLong(), "every table row trains or tests");
+        assertTrue(m.get("auroc").asDouble() > 0.85, "the same quality as from the CSV: " + m.get("auroc"));
+        try (var catalog = lake.openCatalog()) {
+            var v = new io.clinicalpipeline.registry.ModelRegistry(catalog, "m").get(1);
+            assertTrue(v.trainingData().contains("\"paimon_table\":\"m.heart\"")
+                    && v.trainingData().contains("\"snapshot_id\":1"), "lineage: " + v.trainingData());
+        }
+    }
+
+    @Test
     void hyperparametersOfTheOtherAlgorithmAreUsageErrors(@TempDir Path dir) throws Exception {
         String[] common = {"train", "--input", HEART.toString(), "--columns", COLUMNS, "--label", "num", "--positive", "1"};
         assertEquals(2, Main.run(concat(common, "--algorithm", "lr", "--max-depth", "3")), "a tree option for lr");
