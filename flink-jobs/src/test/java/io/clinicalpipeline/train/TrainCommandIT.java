@@ -120,27 +120,32 @@ class TrainCommandIT {
     void trainsOnAPaimonTableAndRegistersTheSnapshotItRead(@TempDir Path dir) throws Exception {
         String warehouse = dir.resolve("warehouse").toString();
         io.clinicalpipeline.lake.Lakehouse lake = new io.clinicalpipeline.lake.Lakehouse(warehouse);
-        org.apache.flink.table.api.TableEnvironment sql = org.apache.flink.table.api.TableEnvironment.create(
-                org.apache.flink.table.api.EnvironmentSettings.inBatchMode());
-        lake.createTables(sql, "m");
+        lake.createTables("m");
         String[] names = COLUMNS.split(",");
-        sql.executeSql("CREATE TABLE heart (" + String.join(" DOUBLE, ", java.util.Arrays.copyOf(names, 13))
-                + " DOUBLE, num INT)").await();
-        StringBuilder values = new StringBuilder();
-        for (String line : Files.readAllLines(HEART)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] fields = line.split(",");
-            values.append(values.length() == 0 ? "" : ", ").append('(');
-            for (int i = 0; i < fields.length; i++) {
-                String v = fields[i].trim();
-                values.append(i == 0 ? "" : ", ").append(v.equals("?") ? "CAST(NULL AS DOUBLE)"
-                        : i == 13 ? String.valueOf((int) Double.parseDouble(v)) : "CAST(" + v + " AS DOUBLE)");
-            }
-            values.append(')');
+        org.apache.paimon.schema.Schema.Builder schema = org.apache.paimon.schema.Schema.newBuilder();
+        for (int i = 0; i < names.length; i++) {
+            schema.column(names[i], i == 13 ? org.apache.paimon.types.DataTypes.INT() : org.apache.paimon.types.DataTypes.DOUBLE());
         }
-        sql.executeSql("INSERT INTO heart VALUES " + values).await();
+        try (var catalog = lake.openCatalog()) {
+            var id = org.apache.paimon.catalog.Identifier.create("m", "heart");
+            catalog.createTable(id, schema.build(), false);
+            var builder = catalog.getTable(id).newBatchWriteBuilder();
+            try (var write = builder.newWrite(); var commit = builder.newCommit()) {
+                for (String line : Files.readAllLines(HEART)) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    String[] fields = line.split(",");
+                    Object[] values = new Object[fields.length];
+                    for (int i = 0; i < fields.length; i++) {
+                        String v = fields[i].trim();
+                        values[i] = v.equals("?") ? null : i == 13 ? (Object) (int) Double.parseDouble(v) : Double.valueOf(v);
+                    }
+                    write.write(org.apache.paimon.data.GenericRow.of(values));
+                }
+                commit.commit(write.prepareCommit());
+            }
+        }
         Path metrics = dir.resolve("metrics.json");
         assertEquals(0, Main.run(new String[] {"train", "--input", "heart", "--label", "num", "--positive", "1,2,3,4",
                 "--categorical", "cp,restecg,slope,thal", "--metrics-out", metrics.toString(), "--register",
