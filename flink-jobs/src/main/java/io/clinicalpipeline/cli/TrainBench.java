@@ -114,7 +114,6 @@ final class TrainBench {
         Fit memory = fitter.memory(points);
         double memorySeconds = (System.nanoTime() - started) / 1e9;
         long memoryHeap = BenchCommand.peakHeapBytes();
-        points = null;
 
         int passes = flink.trace().rounds().size();
         List<String> lines = new ArrayList<>();

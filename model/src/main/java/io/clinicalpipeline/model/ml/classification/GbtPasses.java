@@ -167,9 +167,10 @@ final class GbtPasses {
     }
 
     /**
-     * Total weight and log-loss at the points' margins ({@code [W, loss]}), then for every open node of the tree
-     * being grown (its slot), every feature and bin: the sums of gradient, hessian and points, at
-     * {@code 2 + (slot * bins + offset[j] + bin) * 3}. Points in a closed leaf only count towards the loss.
+     * For every open node of the tree being grown (its slot), every feature and bin: the sums of gradient, hessian
+     * and points, at {@code 2 + (slot * bins + offset[j] + bin) * 3}. A pass that updates the points first (the
+     * first level of a tree) also sums total weight and log-loss at the new margins into {@code [W, loss]}: the
+     * training loss after the previous tree, at no extra pass.
      */
     static final class Histogram implements PartitionedPoints.Update {
         private final Tree growing;
@@ -210,8 +211,10 @@ final class GbtPasses {
                 return;
             }
             double margin = point[2];
-            partial[0] += w;
-            partial[1] += w * (LogisticPass.softplus(margin) - y * margin);
+            if (before != null) {
+                partial[0] += w;
+                partial[1] += w * (LogisticPass.softplus(margin) - y * margin);
+            }
             int slot = slotOfNode[growing.leaf(point, X)];
             if (slot < 0) {
                 return;
