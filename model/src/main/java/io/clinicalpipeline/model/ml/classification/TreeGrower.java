@@ -13,6 +13,8 @@ import java.util.List;
 final class TreeGrower {
 
     private static final int LEAF = -1;
+    /** Relative difference below which two gains count as equal. */
+    private static final double TIE = 1e-9;
 
     private final int maxDepth;
     private final double lambda;
@@ -126,7 +128,10 @@ final class TreeGrower {
                     break;
                 }
                 double gain = 0.5 * (score(gl, hl) + score(sum[0] - gl, sum[1] - hl) - parent);
-                if (gain > bestGain) {
+                // Different features often cut a small node into the same two sets: equal gains up to rounding,
+                // which depends on how the subtasks' sums were added. The first (lowest feature and bin) wins, so
+                // a fit does not depend on its parallelism.
+                if (gain > bestGain + TIE * Math.abs(bestGain)) {
                     bestGain = gain;
                     best = new Split(j, b, gain, new double[] {gl, hl, cl});
                 }
