@@ -120,7 +120,8 @@ final class DemoModel {
         return n != null && n[1] > 0 && n[1] < n[0];
     }
 
-    private static long scored(JobMetrics metrics, JobClient job) {
+    /** Rows the scoring job has scored, summed over its subtasks; 0 until its metrics are reported. */
+    static long scored(JobMetrics metrics, JobClient job) {
         try {
             return metrics.sum(job.getJobID(), "scoredRows");
         } catch (Exception e) {

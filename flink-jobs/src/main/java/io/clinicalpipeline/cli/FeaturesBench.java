@@ -252,12 +252,8 @@ final class FeaturesBench {
         return String.format("Kafka -> Redis latency at %,.0f events/s (%,d live patients, %,d events measured, %,d not online in time): "
                         + "p50 %,.0f ms, p99 %,.0f ms, max %,.0f ms",
                 rate, livePatients, live.measured(), live.measured() - latencies.length,
-                percentile(latencies, 0.50) / 1e6, percentile(latencies, 0.99) / 1e6,
+                BenchCommand.percentile(latencies, 0.50) / 1e6, BenchCommand.percentile(latencies, 0.99) / 1e6,
                 latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1] / 1e6);
-    }
-
-    private static double percentile(long[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     /**
@@ -437,8 +433,8 @@ final class FeaturesBench {
             Arrays.sort(raw);
             return String.format("online lookup OnlineFeatureStore.get over %,d patients: p50 %,.0f us, p99 %,.0f us; "
                             + "bare HGETALL p50 %,.0f us, p99 %,.0f us; ratio at p50 %.2f",
-                    patients.size(), percentile(typed, 0.5) / 1e3, percentile(typed, 0.99) / 1e3,
-                    percentile(raw, 0.5) / 1e3, percentile(raw, 0.99) / 1e3, percentile(typed, 0.5) / percentile(raw, 0.5));
+                    patients.size(), BenchCommand.percentile(typed, 0.5) / 1e3, BenchCommand.percentile(typed, 0.99) / 1e3,
+                    BenchCommand.percentile(raw, 0.5) / 1e3, BenchCommand.percentile(raw, 0.99) / 1e3, BenchCommand.percentile(typed, 0.5) / BenchCommand.percentile(raw, 0.5));
         }
     }
 }

@@ -7,6 +7,7 @@ import io.clinicalpipeline.jobs.JobMetrics;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.lake.PaimonWrites;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.model.ml.classification.GbtClassifier;
 import io.clinicalpipeline.model.ml.classification.LogisticRegression;
@@ -34,9 +35,6 @@ import org.apache.paimon.data.BinaryString;
 import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.data.Timestamp;
 import org.apache.paimon.table.Table;
-import org.apache.paimon.table.sink.BatchTableCommit;
-import org.apache.paimon.table.sink.BatchTableWrite;
-import org.apache.paimon.table.sink.BatchWriteBuilder;
 import org.apache.paimon.table.sink.StreamTableCommit;
 import org.apache.paimon.table.sink.StreamTableWrite;
 import org.apache.paimon.table.sink.StreamWriteBuilder;
@@ -122,20 +120,19 @@ final class ScoreBench {
                 Table features = catalog.getTable(Identifier.create(DB, FeatureJob.FEATURES_TABLE));
                 LocalDateTime start = LocalDateTime.of(2026, 1, 1, 0, 0);
                 List<Object[]> newest = new ArrayList<>(patients);
-                BatchWriteBuilder batch = features.newBatchWriteBuilder();
+                FeatureRows rows = new FeatureRows(features);
                 long writeStarted = System.nanoTime();
-                try (BatchTableWrite write = batch.newWrite(); BatchTableCommit commit = batch.newCommit()) {
+                PaimonWrites.commit(features, sink -> {
                     for (int p = 0; p < patients; p++) {
                         for (int r = 0; r < perPatient; r++) {
                             Object[] values = values(p, r);
-                            write.write(row(features, "b" + p, start.plusHours(r), values));
+                            sink.write(rows.row("b" + p, start.plusHours(r), values));
                             if (r == perPatient - 1) {
                                 newest.add(values);
                             }
                         }
                     }
-                    commit.commit(write.prepareCommit());
-                }
+                });
                 double writeSeconds = (System.nanoTime() - writeStarted) / 1e9;
                 report.add(String.format(Locale.ROOT, "wrote %,d feature rows to Paimon in %.1f s (Java API, one commit)",
                         (long) patients * perPatient, writeSeconds));
@@ -160,14 +157,14 @@ final class ScoreBench {
                 JobClient job = PipelineJobs.startScoring(runtime.flink()::environment, s, DB, RiskPolicy.defaults(),
                         new ScoringJob.Sinks(runtime.redisUri(), Duration.ofHours(1), runtime.bootstrap(), "risk-alerts"));
                 JobMetrics metrics = new JobMetrics(runtime.flink().restAddress());
-                Await.until(() -> scored(metrics, job) >= backlog, timeout,
+                Await.until(() -> DemoModel.scored(metrics, job) >= backlog, timeout,
                         () -> "the scoring job to score the " + backlog + " backlog rows");
                 double streamSeconds = (System.nanoTime() - streamStarted) / 1e9;
                 report.add(String.format(Locale.ROOT, "streaming job, backlog from job start: %,d rows in %.1f s = %,.0f "
                                 + "rows/s (Paimon source, keyed scoring, predictions table, Redis, alerts); ratio to one "
                                 + "thread %.3f", backlog, streamSeconds, backlog / streamSeconds,
                         backlog / streamSeconds / oneThread));
-                report.add(live(o, features, runtime.redisUri(), patients, metrics, job, timeout));
+                report.add(live(o, features, runtime.redisUri(), patients, timeout));
                 job.cancel().get();
             }
         }
@@ -180,20 +177,12 @@ final class ScoreBench {
         return 0;
     }
 
-    private static long scored(JobMetrics metrics, JobClient job) {
-        try {
-            return metrics.sum(job.getJobID(), "scoredRows");
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
     /**
      * Feature rows committed at {@code --live-rate} for {@code --live-seconds}, event time the commit's wall-clock
      * time; each row's latency runs from its commit returning to its patient's risk hash holding its event time.
      */
-    private static String live(Options o, Table features, String redisUri, int patients, JobMetrics metrics,
-                               JobClient job, Duration timeout) throws Exception {
+    private static String live(Options o, Table features, String redisUri, int patients, Duration timeout)
+            throws Exception {
         int rate = o.getInt("live-rate");
         long measureNanos = Duration.ofSeconds(o.getLong("live-seconds")).toNanos();
         Map<String, NavigableMap<Long, Long>> pending = new ConcurrentHashMap<>();
@@ -212,6 +201,7 @@ final class ScoreBench {
         long lastEventTime = 0;
         double measured;
         StreamWriteBuilder builder = features.newStreamWriteBuilder();
+        FeatureRows rows = new FeatureRows(features);
         try (KeyspaceWatch watch = KeyspaceWatch.start(redisUri, ScoringJob.RISK_KEY_PREFIX, online);
              StreamTableWrite write = builder.newWrite(); StreamTableCommit commit = builder.newCommit()) {
             long started = System.nanoTime();
@@ -225,7 +215,7 @@ final class ScoreBench {
                     int p = random.nextInt(patients);
                     long eventTime = Math.max(System.currentTimeMillis(), lastEventTime + 1);
                     lastEventTime = eventTime;
-                    write.write(row(features, "b" + p, LocalDateTime.ofEpochSecond(eventTime / 1000,
+                    write.write(rows.row("b" + p, LocalDateTime.ofEpochSecond(eventTime / 1000,
                             (int) (eventTime % 1000) * 1_000_000, ZoneOffset.UTC), values(p, (int) tick + 100)));
                     batch.add(new Object[] {"b" + p, eventTime});
                 }
@@ -242,8 +232,8 @@ final class ScoreBench {
                     () -> "every live row's risk in Redis (" + latencies.size() + " of " + expected + ")");
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        double p50 = sorted[sorted.length / 2] / 1e6;
-        double p99 = sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)] / 1e6;
+        double p50 = BenchCommand.percentile(sorted, 0.5) / 1e6;
+        double p99 = BenchCommand.percentile(sorted, 0.99) / 1e6;
         return String.format(Locale.ROOT, "live: %,d rows in commits of %d every 100 ms (%.0f rows/s reached), commit -> "
                         + "risk in Redis p50 %.0f ms, p99 %.0f ms, max %.0f ms; p50 / the Paimon source's discovery interval "
                         + "(%d ms) = %.2f", sent, perTick, sent / measured, p50, p99, sorted[sorted.length - 1] / 1e6,
@@ -279,21 +269,49 @@ final class ScoreBench {
                 random.nextBoolean() ? "Male" : "Female"};
     }
 
-    /** A {@code patient_features} row with {@link #COLUMNS} set from {@code values} and the rest null. */
-    private static GenericRow row(Table table, String patient, LocalDateTime eventTime, Object[] values) {
-        List<DataField> fields = table.rowType().getFields();
-        GenericRow row = new GenericRow(fields.size());
-        for (int i = 0; i < fields.size(); i++) {
-            String name = fields.get(i).name();
-            Object value = switch (name) {
-                case "patient_id" -> patient;
-                case "event_time" -> eventTime;
-                case "definition_version" -> 1;
-                default -> COLUMNS.contains(name) ? values[COLUMNS.indexOf(name)] : null;
-            };
-            row.setField(i, paimon(value, fields.get(i).type().getTypeRoot()));
+    /**
+     * {@code patient_features} rows with {@link #COLUMNS} set and the rest null; where each table field comes from
+     * is resolved once, not per row.
+     */
+    private static final class FeatureRows {
+        private static final int PATIENT = -1;
+        private static final int EVENT_TIME = -2;
+        private static final int VERSION = -3;
+        private static final int NONE = -4;
+
+        private final DataTypeRoot[] types;
+        private final int[] source;
+
+        FeatureRows(Table table) {
+            List<DataField> fields = table.rowType().getFields();
+            types = new DataTypeRoot[fields.size()];
+            source = new int[fields.size()];
+            for (int i = 0; i < fields.size(); i++) {
+                String name = fields.get(i).name();
+                types[i] = fields.get(i).type().getTypeRoot();
+                source[i] = switch (name) {
+                    case "patient_id" -> PATIENT;
+                    case "event_time" -> EVENT_TIME;
+                    case "definition_version" -> VERSION;
+                    default -> COLUMNS.contains(name) ? COLUMNS.indexOf(name) : NONE;
+                };
+            }
         }
-        return row;
+
+        GenericRow row(String patient, LocalDateTime eventTime, Object[] values) {
+            GenericRow row = new GenericRow(types.length);
+            for (int i = 0; i < types.length; i++) {
+                Object value = switch (source[i]) {
+                    case PATIENT -> patient;
+                    case EVENT_TIME -> eventTime;
+                    case VERSION -> 1;
+                    case NONE -> null;
+                    default -> values[source[i]];
+                };
+                row.setField(i, paimon(value, types[i]));
+            }
+            return row;
+        }
     }
 
     private static Object paimon(Object value, DataTypeRoot type) {
@@ -310,13 +328,10 @@ final class ScoreBench {
     }
 
     private static void commitConfig(Catalog catalog) throws Exception {
-        BatchWriteBuilder builder = catalog.getTable(Identifier.create(DB, BatchScoring.CONFIGS)).newBatchWriteBuilder();
-        try (BatchTableWrite write = builder.newWrite(); BatchTableCommit commit = builder.newCommit()) {
-            write.write(GenericRow.of(BinaryString.fromString("bench"), BinaryString.fromString("production"), null,
-                    BinaryString.fromString("bench_scores"), BinaryString.fromString("bench-parquet"),
-                    BinaryString.fromString("bench score: every patient")));
-            commit.commit(write.prepareCommit());
-        }
+        PaimonWrites.commit(catalog.getTable(Identifier.create(DB, BatchScoring.CONFIGS)), sink -> sink.write(
+                GenericRow.of(BinaryString.fromString("bench"), BinaryString.fromString("production"), null,
+                        BinaryString.fromString("bench_scores"), BinaryString.fromString("bench-parquet"),
+                        BinaryString.fromString("bench score: every patient"))));
     }
 
     /** Fits encoder (→ scaler) → classifier on 20,000 rows labelled by a risk that rises with NEWS2 and lactate. */

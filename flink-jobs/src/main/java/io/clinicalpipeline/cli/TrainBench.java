@@ -14,9 +14,6 @@ import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -96,14 +93,14 @@ final class TrainBench {
     private static List<String> measure(String name, Fitter fitter, Table table, int rows, int d, long seed,
                                         List<double[]> heldOut) throws Exception {
         System.out.println("bench: " + name + " with the Flink jobs ...");
-        resetPeakHeap();
+        BenchCommand.resetPeakHeap();
         long started = System.nanoTime();
         Fit flink = fitter.flink(table);
         double flinkSeconds = (System.nanoTime() - started) / 1e9;
         long flinkHeap = BenchCommand.peakHeapBytes();
 
         System.out.println("bench: " + name + " in one thread in memory ...");
-        resetPeakHeap();
+        BenchCommand.resetPeakHeap();
         started = System.nanoTime();
         List<double[]> points = new ArrayList<>(rows);
         for (long i = 0; i < rows; i++) {
@@ -209,14 +206,5 @@ final class TrainBench {
             max = Math.max(max, Math.abs(a.probability().applyAsDouble(x) - b.probability().applyAsDouble(x)));
         }
         return max;
-    }
-
-    private static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
     }
 }

@@ -244,12 +244,9 @@ final class TrainCommand {
 
     private static void print(Trainer.Result r, Algorithm algorithm, String baselineName) {
         BinaryMetrics m = r.test();
-        String convergence = algorithm == Algorithm.LR
-                ? (r.trace().converged() ? ", converged" : ", NOT converged: raise --max-iter or --reg")
-                : (r.trace().converged() ? ", stopped: no split reduces the loss" : "");
         System.out.printf(Locale.ROOT, "trained %s on %,d rows (%d features, %d %s%s) in %.1f s%n",
                 algorithm.description(), r.trainRows(), r.featureNames().size(), r.trace().rounds().size(),
-                algorithm.rounds(), convergence, r.millis() / 1000.0);
+                algorithm.rounds(), algorithm.ending(r.trace()), r.millis() / 1000.0);
         if (!r.importance().isEmpty()) {
             StringBuilder top = new StringBuilder("most important features (share of the trees' gain):");
             r.importance().entrySet().stream().limit(8).forEach(e ->

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.lake.PaimonWrites;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.Identifier;
 import org.apache.paimon.data.BinaryString;
 import org.apache.paimon.data.GenericRow;
 import org.apache.paimon.data.Timestamp;
-import org.apache.paimon.table.Table;
-import org.apache.paimon.table.sink.BatchTableCommit;
-import org.apache.paimon.table.sink.BatchTableWrite;
-import org.apache.paimon.table.sink.BatchWriteBuilder;
 
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -179,14 +176,11 @@ public final class ModelRegistry {
     }
 
     private void commit(String tableName, List<GenericRow> rows) throws Exception {
-        Table table = catalog.getTable(Identifier.create(database, tableName));
-        BatchWriteBuilder builder = table.newBatchWriteBuilder();
-        try (BatchTableWrite write = builder.newWrite(); BatchTableCommit commit = builder.newCommit()) {
+        PaimonWrites.commit(catalog.getTable(Identifier.create(database, tableName)), sink -> {
             for (GenericRow row : rows) {
-                write.write(row);
+                sink.write(row);
             }
-            commit.commit(write.prepareCommit());
-        }
+        });
     }
 
     private static GenericRow change(ModelVersion v, String from, String note) {

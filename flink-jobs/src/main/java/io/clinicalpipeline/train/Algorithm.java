@@ -21,7 +21,7 @@ import java.util.Map;
  * names {@code --grid} and the registry use, and their defaults.
  */
 public enum Algorithm {
-    LR("logistic regression", "Newton rounds") {
+    LR("logistic regression", "Newton rounds", ", converged", ", NOT converged: raise --max-iter or --reg") {
         @Override
         Map<String, Double> defaults() {
             Map<String, Double> d = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ public enum Algorithm {
         }
     },
 
-    GBT("gradient-boosted trees", "trees") {
+    GBT("gradient-boosted trees", "trees", ", stopped: no split reduces the loss", "") {
         @Override
         Map<String, Double> defaults() {
             Map<String, Double> d = new LinkedHashMap<>();
@@ -74,10 +74,14 @@ public enum Algorithm {
 
     private final String description;
     private final String rounds;
+    private final String converged;
+    private final String notConverged;
 
-    Algorithm(String description, String rounds) {
+    Algorithm(String description, String rounds, String converged, String notConverged) {
         this.description = description;
         this.rounds = rounds;
+        this.converged = converged;
+        this.notConverged = notConverged;
     }
 
     /** The stages fitted after the encoder, how the fit went, and each encoded feature's gain (null: none). */
@@ -112,6 +116,11 @@ public enum Algorithm {
     /** What one round of the fit is, for progress and summaries. */
     public String rounds() {
         return rounds;
+    }
+
+    /** How a fit ended, for the summary line: what a converged trace means for this algorithm, or what to do. */
+    public String ending(TrainingTrace trace) {
+        return trace.converged() ? converged : notConverged;
     }
 
     public String cliName() {

@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.apache.flink.table.api.Expressions.$;
 
@@ -102,8 +104,8 @@ public final class Trainer {
         if (gains == null) {
             return shares;
         }
-        double total = java.util.Arrays.stream(gains).sum();
-        java.util.stream.IntStream.range(0, gains.length).boxed().filter(j -> gains[j] > 0)
+        double total = Arrays.stream(gains).sum();
+        IntStream.range(0, gains.length).boxed().filter(j -> gains[j] > 0)
                 .sorted((a, b) -> Double.compare(gains[b], gains[a]))
                 .forEach(j -> shares.put(names.get(j), gains[j] / total));
         return shares;
@@ -129,7 +131,7 @@ public final class Trainer {
                 aurocs[f] = evaluate(fit(fitOn, s, params).model(), heldOut, s)[0].auroc();
                 LOG.info("cross-validation {} fold {}/{}: AUROC {}", params, f + 1, k, String.format("%.4f", aurocs[f]));
             }
-            results.add(new CvResult(Map.copyOf(point), aurocs, java.util.Arrays.stream(aurocs).average().orElseThrow()));
+            results.add(new CvResult(Map.copyOf(point), aurocs, Arrays.stream(aurocs).average().orElseThrow()));
         }
         return results;
     }

@@ -129,8 +129,7 @@ class TrainCommandIT {
         try (var catalog = lake.openCatalog()) {
             var id = org.apache.paimon.catalog.Identifier.create("m", "heart");
             catalog.createTable(id, schema.build(), false);
-            var builder = catalog.getTable(id).newBatchWriteBuilder();
-            try (var write = builder.newWrite(); var commit = builder.newCommit()) {
+            io.clinicalpipeline.lake.PaimonWrites.commit(catalog.getTable(id), sink -> {
                 for (String line : Files.readAllLines(HEART)) {
                     if (line.isBlank()) {
                         continue;
@@ -141,10 +140,9 @@ class TrainCommandIT {
                         String v = fields[i].trim();
                         values[i] = v.equals("?") ? null : i == 13 ? (Object) (int) Double.parseDouble(v) : Double.valueOf(v);
                     }
-                    write.write(org.apache.paimon.data.GenericRow.of(values));
+                    sink.write(org.apache.paimon.data.GenericRow.of(values));
                 }
-                commit.commit(write.prepareCommit());
-            }
+            });
         }
         Path metrics = dir.resolve("metrics.json");
         assertEquals(0, Main.run(new String[] {"train", "--input", "heart", "--label", "num", "--positive", "1,2,3,4",

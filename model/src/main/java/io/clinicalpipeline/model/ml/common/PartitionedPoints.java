@@ -189,24 +189,13 @@ public final class PartitionedPoints implements Points, AutoCloseable {
                 .sinkTo(new DiscardingSink<>())
                 .name("partials written").setParallelism(parallelism);
         env.execute(jobName);
-        double[] total = null;
-        long[] perSubtask = new long[parallelism];
+        Totals totals = new Totals(pass, parallelism);
         for (int subtask = 0; subtask < parallelism; subtask++) {
             Path file = partialFile(directory, run, subtask);
-            double[] partial = readDoubles(file);
+            totals.add(readDoubles(file));
             file.getFileSystem().delete(file, false);
-            perSubtask[subtask] = (long) partial[1];
-            double[] values = Arrays.copyOfRange(partial, HEADER, partial.length);
-            if (partial[1] == 0) {
-                continue;
-            }
-            if (total == null) {
-                total = values;
-            } else {
-                pass.merge(total, values);
-            }
         }
-        return new PassResult(total == null ? new double[0] : total, perSubtask);
+        return totals.result();
     }
 
     private static Path partialFile(Path directory, int run, int subtask) {
@@ -253,31 +242,53 @@ public final class PartitionedPoints implements Points, AutoCloseable {
 
     private static Summed sum(DataStream<double[]> partials, String jobName, int parallelism, Pass pass)
             throws Exception {
-        double[] total = null;
-        long[] perSubtask = new long[parallelism];
+        Totals totals = new Totals(pass, parallelism);
         int width = -1;
         try (CloseableIterator<double[]> it = partials.executeAndCollect(jobName)) {
             while (it.hasNext()) {
                 double[] partial = it.next();
-                perSubtask[(int) partial[0]] += (long) partial[1];
                 int shareWidth = (int) partial[2];
                 if (shareWidth >= 0 && width >= 0 && shareWidth != width) {
                     throw new IllegalArgumentException("training rows have features vectors of different sizes ("
                             + (width - 2) + " and " + (shareWidth - 2) + ")");
                 }
                 width = Math.max(width, shareWidth);
-                if (partial[1] == 0) {
-                    continue;
-                }
-                double[] values = Arrays.copyOfRange(partial, HEADER, partial.length);
-                if (total == null) {
-                    total = values;
-                } else {
-                    pass.merge(total, values);
-                }
+                totals.add(partial);
             }
         }
-        return new Summed(new PassResult(total == null ? new double[0] : total, perSubtask), width);
+        return new Summed(totals.result(), width);
+    }
+
+    /**
+     * Subtasks' partials ({@code [subtask, points, width, values…]}) merged by their pass; a subtask that read no
+     * points has nothing to merge (its zeros would spoil a minimum).
+     */
+    private static final class Totals {
+        private final Pass pass;
+        private final long[] perSubtask;
+        private double[] total;
+
+        Totals(Pass pass, int parallelism) {
+            this.pass = pass;
+            this.perSubtask = new long[parallelism];
+        }
+
+        void add(double[] partial) {
+            perSubtask[(int) partial[0]] += (long) partial[1];
+            if (partial[1] == 0) {
+                return;
+            }
+            double[] values = Arrays.copyOfRange(partial, HEADER, partial.length);
+            if (total == null) {
+                total = values;
+            } else {
+                pass.merge(total, values);
+            }
+        }
+
+        PassResult result() {
+            return new PassResult(total == null ? new double[0] : total, perSubtask);
+        }
     }
 
     private static Path share(Path directory, int subtask, int generation) {
