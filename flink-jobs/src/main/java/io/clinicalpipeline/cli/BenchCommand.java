@@ -50,8 +50,10 @@ final class BenchCommand {
                 return TrainBench.run(rest);
             case "score":
                 return ScoreBench.run(rest);
+            case "ingest-soak":
+                return IngestSoak.run(rest);
             default:
-                System.err.println("Usage: bin/pipeline bench ingest|features|train|score [options]   (bench <which> --help for options)");
+                System.err.println("Usage: bin/pipeline bench ingest|ingest-soak|features|train|score [options]   (bench <which> --help for options)");
                 return which.equals("--help") ? 0 : 2;
         }
     }
@@ -97,13 +99,14 @@ final class BenchCommand {
             long started = System.nanoTime();
             JobClient ingest = PipelineJobs.startIngest(runtime.flink()::environment, s, true);
             JobClient silver = PipelineJobs.startSilver(runtime.flink()::environment, s, RuntimeExecutionMode.STREAMING, s.database());
-            ingest.getJobExecutionResult().get();
+            PipelineJobs.awaitBoundedIngest(ingest, s);
             long ingestNanos = System.nanoTime() - started;
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 PaimonCounts counts = new PaimonCounts(catalog, s.database());
                 // Counting merges every silver table: poll rarely so the count does not slow what it measures.
-                Await.until(() -> Reconciler.accountedInSilver(counts) >= total, Duration.ofMinutes(60), Duration.ofSeconds(2),
-                        () -> "silver to catch up with " + total + " events");
+                Await.progress(() -> Reconciler.accountedInSilver(counts), total,
+                        Await.Patience.of(Duration.ofMinutes(60)).withPoll(Duration.ofSeconds(2)), n -> { },
+                        () -> Reconciler.describeLag(s.bootstrap(), topics, counts));
             }
             long pipelineNanos = System.nanoTime() - started;
             silver.cancel().get();

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -59,10 +60,9 @@ final class DemoCommand {
                 o.getInt("rest-port"), o.get("prometheus-port"), 8)) {
             System.out.println("demo: Flink dashboard  " + runtime.flink().restAddress());
             System.out.println("demo: Kafka bootstrap  " + runtime.bootstrap() + "   Redis " + runtime.redisUri());
-            JobSettings s = Common.settings(o, runtime.bootstrap(), o.get("warehouse"));
-            if (o.get("checkpoint-dir") == null) {
-                s = s.withCheckpointDir(dataDir.resolve("checkpoints").toUri().toString());
-            }
+            JobSettings given = Common.settings(o, runtime.bootstrap(), o.get("warehouse"));
+            JobSettings s = o.get("checkpoint-dir") != null ? given
+                    : given.withCheckpointDir(dataDir.resolve("checkpoints").toUri().toString());
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 catalog.dropDatabase(s.database(), true, true);
                 org.apache.flink.core.fs.Path models = new org.apache.flink.core.fs.Path(
@@ -82,21 +82,18 @@ final class DemoCommand {
                 System.out.println("demo: ingest, silver and feature jobs running (" + ingest.getJobID() + ", "
                         + silver.getJobID() + ", " + features.getJobID() + ")");
                 PaimonCounts counts = new PaimonCounts(catalog, s.database());
-                long[] last = {-1};
-                Await.until(() -> {
-                    long done = Reconciler.accountedInSilver(counts);
-                    if (done != last[0]) {
-                        last[0] = done;
-                        System.out.printf("demo: %,d of %,d records through silver (%.0f%%)%n", done, total, 100.0 * done / total);
-                    }
-                    return done >= total;
-                }, Duration.ofMinutes(o.getLong("timeout")), () -> "silver to catch up with " + total + " records; "
-                        + "open the dashboard to see which job is behind or failing");
+                Await.Patience patience = Await.Patience.of(Duration.ofMinutes(o.getLong("timeout")));
+                Supplier<String> lagging = () -> Reconciler.describeLag(s.bootstrap(), s.topics(), counts)
+                        + ". Open the dashboard at " + runtime.flink().restAddress() + " to see which job is behind or failing";
+                Await.progress(() -> inBronze(counts, total, keepRunning ? null : ingest, s), total, patience,
+                        n -> System.out.printf("demo: %,d of %,d records in bronze (%.0f%%)%n", n, total, 100.0 * n / total), lagging);
                 if (!keepRunning) {
-                    ingest.getJobExecutionResult().get();
+                    PipelineJobs.awaitBoundedIngest(ingest, s);
                 }
+                Await.progress(() -> Reconciler.accountedInSilver(counts), total, patience,
+                        n -> System.out.printf("demo: %,d of %,d records through silver (%.0f%%)%n", n, total, 100.0 * n / total), lagging);
                 int status = JobCommands.reconcile(s, o.get("summary") == null ? null : Path.of(o.get("summary")));
-                awaitFeatures(counts, Duration.ofMinutes(o.getLong("timeout")));
+                awaitFeatures(counts, patience);
                 OnlineFeatures.print(runtime.redisUri(), 5);
                 JobClient scoring = o.has("no-model") ? null : DemoModel.run(runtime, s, catalog,
                         Duration.ofMinutes(Math.round(o.getDouble("hours") * 60)), Duration.ofMinutes(o.getLong("timeout")));
@@ -121,18 +118,37 @@ final class DemoCommand {
         }
     }
 
-    /** Waits until every event in silver has its feature row (the watermark has passed the newest ones). */
-    private static void awaitFeatures(PaimonCounts counts, Duration timeout) throws Exception {
-        Set<List<Object>> expected = FeatureJob.expectedRowKeys(counts);
-        long[] last = {-1};
-        Await.until(() -> {
-            Set<List<Object>> rows = new HashSet<>(counts.rows(FeatureJob.FEATURES_TABLE, "patient_id", "event_time"));
-            if (rows.size() != last[0]) {
-                last[0] = rows.size();
-                System.out.printf("demo: %,d of %,d feature rows in %s%n", rows.size(), expected.size(), FeatureJob.FEATURES_TABLE);
+    /**
+     * Records in bronze. Once the bounded ingest has stopped, a shortfall can no longer shrink: the audit then fails
+     * at once with the tables and partitions that are short (or with the job's failure), instead of after a stall.
+     */
+    private static long inBronze(PaimonCounts counts, long total, JobClient boundedIngest, JobSettings s) {
+        long n = Reconciler.inBronze(counts);
+        if (n < total && boundedIngest != null) {
+            try {
+                if (boundedIngest.getJobStatus().get().isGloballyTerminalState()) {
+                    PipelineJobs.awaitBoundedIngest(boundedIngest, s);
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("the ingest job failed: " + e.getMessage(), e);
             }
-            return rows.containsAll(expected);
-        }, timeout, () -> "the feature job to emit a row for each of the " + expected.size() + " event times in silver");
+        }
+        return n;
+    }
+
+    /** Waits until every event in silver has its feature row (the watermark has passed the newest ones). */
+    private static void awaitFeatures(PaimonCounts counts, Await.Patience patience) throws Exception {
+        Set<List<Object>> expected = FeatureJob.expectedRowKeys(counts);
+        Await.progress(() -> {
+                    Set<List<Object>> rows = new HashSet<>(counts.rows(FeatureJob.FEATURES_TABLE, "patient_id", "event_time"));
+                    rows.retainAll(expected);
+                    return rows.size();
+                }, expected.size(), patience,
+                n -> System.out.printf("demo: %,d of %,d feature rows in %s%n", n, expected.size(), FeatureJob.FEATURES_TABLE),
+                () -> FeatureJob.FEATURES_TABLE + " lacks rows for some of the " + expected.size() + " event times in silver; "
+                        + "the feature job emits a row once the watermark passes it (see --quiet-after and --max-wait)");
     }
 
     static void deleteRecursively(Path dir) throws java.io.IOException {

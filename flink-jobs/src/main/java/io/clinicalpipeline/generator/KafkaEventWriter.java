@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -85,21 +86,22 @@ public final class KafkaEventWriter implements AutoCloseable {
         }
     }
 
-    /** A created topic takes a moment to get partition leaders; sending before that only burns retries. */
+    /**
+     * A created topic takes a moment to get partition leaders; sending before that only burns retries. Until the
+     * metadata has reached the broker, describing or listing offsets can also fail with "unknown topic or partition",
+     * which the admin client does not retry.
+     */
     private static void awaitLeaders(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (true) {
-            boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .flatMap(d -> d.partitions().stream())
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            if (ready) {
-                // The metadata names a leader before that broker's replica manager acts as one; ListOffsets
-                // is served by the leader replica only (the admin client retries until it is).
-                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-                admin.describeTopics(topics).allTopicNames().get().values().forEach(d -> d.partitions().forEach(
-                        p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-                admin.listOffsets(partitions).all().get();
-                return;
+            try {
+                if (leadersServe(admin, topics)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topics " + topics + " still have partitions without a leader after 60 s; "
@@ -107,6 +109,22 @@ public final class KafkaEventWriter implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    private static boolean leadersServe(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
+        var described = admin.describeTopics(topics).allTopicNames().get().values();
+        boolean ready = described.stream().flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (!ready) {
+            return false;
+        }
+        // The metadata names a leader before that broker's replica manager acts as one; ListOffsets is served
+        // by the leader replica only.
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        described.forEach(d -> d.partitions().forEach(
+                p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get();
+        return true;
     }
 
     /**

@@ -52,8 +52,13 @@ public final class IngestJob {
         return builder.build();
     }
 
+    /**
+     * The source on the environment. A bounded one ends only after a checkpoint has committed all it read (see
+     * {@link EndAfterCheckpointSource}): without that, Paimon can drop a partition's tail at the end of input.
+     */
     public static DataStream<BronzeRecord> fromKafka(StreamExecutionEnvironment env, KafkaSource<BronzeRecord> source) {
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-patient-events")
+        return env.fromSource(new EndAfterCheckpointSource<>(source, source.getProducedType()),
+                        WatermarkStrategy.noWatermarks(), "kafka-patient-events")
                 .uid("kafka-patient-events");
     }
 
@@ -79,6 +84,7 @@ public final class IngestJob {
         private final Topics topics;
         private final Map<EventKind, OutputTag<Row>> tags;
         private transient Map<EventKind, Counter> counters;
+        private transient OffsetsRead offsetsRead;
 
         RouteByTopic(Topics topics, Map<EventKind, OutputTag<Row>> tags) {
             this.topics = topics;
@@ -92,6 +98,8 @@ public final class IngestJob {
                 counters.put(kind, getRuntimeContext().getMetricGroup()
                         .addGroup("topic", topics.topic(kind)).counter("bronzeRecords"));
             }
+            offsetsRead = new OffsetsRead();
+            getRuntimeContext().addAccumulator(OffsetsRead.NAME, offsetsRead);
         }
 
         @Override
@@ -110,6 +118,7 @@ public final class IngestJob {
             row.setField("hr", at.getHour() < 10 ? "0" + at.getHour() : Integer.toString(at.getHour()));
             ctx.output(tags.get(kind), row);
             counters.get(kind).inc();
+            offsetsRead.add(r);
         }
     }
 }

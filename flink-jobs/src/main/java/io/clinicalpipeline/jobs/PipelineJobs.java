@@ -5,7 +5,10 @@ import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.generator.KafkaEventWriter;
+import io.clinicalpipeline.ingest.IngestAudit;
 import io.clinicalpipeline.ingest.IngestJob;
+import io.clinicalpipeline.ingest.OffsetsRead;
+import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.lake.TableStreams;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
@@ -17,8 +20,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.paimon.catalog.Catalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -27,6 +33,7 @@ import java.util.stream.Collectors;
  * caller: {@code getExecutionEnvironment()} under {@code flink run}, the local cluster in the demo and tests.
  */
 public final class PipelineJobs {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineJobs.class);
 
     public static final String INGEST_JOB = "clinical-ingest";
     /** Kafka consumer group of the ingest job; offsets are committed at checkpoints, for monitoring lag. */
@@ -55,6 +62,30 @@ public final class PipelineJobs {
         IngestJob.build(records, s.topics(), bronze);
         bronze.attach();
         return env.executeAsync(INGEST_JOB);
+    }
+
+    /**
+     * Waits for a bounded ingest to finish, then checks that bronze holds every record the job read, once. A bounded
+     * ingest that finished short fails here, naming the tables and partitions, instead of leaving the layers
+     * downstream waiting for records that will never come.
+     *
+     * @return how many records the job read
+     */
+    public static long awaitBoundedIngest(JobClient ingest, JobSettings s) throws Exception {
+        Map<OffsetsRead.Partition, OffsetsRead.Range> read = OffsetsRead.of(ingest.getJobExecutionResult().get());
+        List<IngestAudit.Mismatch> mismatches;
+        try (Catalog catalog = s.lakehouse().openCatalog()) {
+            mismatches = IngestAudit.audit(read, s.topics(), new PaimonCounts(catalog, s.database()));
+        }
+        if (!mismatches.isEmpty()) {
+            throw new IllegalStateException("the bounded ingest job " + ingest.getJobID() + " finished, but "
+                    + mismatches.stream().map(IngestAudit.Mismatch::describe).collect(Collectors.joining("; "))
+                    + ". The records are still in Kafka: see every layer with bin/pipeline reconcile, and ingest them again "
+                    + "into an empty --database with a new --group-id");
+        }
+        long records = read.values().stream().mapToLong(OffsetsRead.Range::count).sum();
+        LOG.info("event=bounded_ingest_verified job={} partitions={} records={}", ingest.getJobID(), read.size(), records);
+        return records;
     }
 
     /**

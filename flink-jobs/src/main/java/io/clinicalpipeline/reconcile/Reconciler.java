@@ -48,6 +48,15 @@ public final class Reconciler {
         return accounts;
     }
 
+    /** Records in the bronze tables. */
+    public static long inBronze(PaimonCounts counts) {
+        long n = 0;
+        for (EventKind kind : EventKind.values()) {
+            n += counts.count(kind.bronzeTable());
+        }
+        return n;
+    }
+
     /** Records the silver job has written somewhere: silver tables, duplicates, quarantine or dead letter. */
     public static long accountedInSilver(PaimonCounts counts) {
         long n = counts.count("silver_duplicates") + counts.count("quarantine") + counts.count("dead_letter");
@@ -55,6 +64,38 @@ public final class Reconciler {
             n += counts.count(kind.silverTable());
         }
         return n;
+    }
+
+    /**
+     * Where each unbalanced topic stops short, naming its tables, e.g. "bronze_patients holds 155 of the 302 records
+     * in patient-profiles"; empty when every topic balances.
+     */
+    public static List<String> lagging(List<TopicAccount> accounts, Topics topics) {
+        List<String> out = new ArrayList<>();
+        for (TopicAccount a : accounts) {
+            EventKind kind = topics.kindOf(a.topic());
+            if (a.bronze() != a.kafka()) {
+                out.add(String.format("%s holds %,d of the %,d records in %s", kind.bronzeTable(), a.bronze(), a.kafka(), a.topic()));
+            }
+            if (a.accountedFor() != a.bronze()) {
+                out.add(String.format("the silver job has accounted for %,d of the %,d records of %s (in %s, silver_duplicates, "
+                        + "quarantine or dead_letter)", a.accountedFor(), a.bronze(), kind.bronzeTable(), kind.silverTable()));
+            }
+        }
+        return out;
+    }
+
+    /** {@link #lagging} of the layers as they are now, in one line, for a wait that has stopped making progress. */
+    public static String describeLag(String bootstrap, Topics topics, PaimonCounts counts) {
+        try {
+            List<String> lagging = lagging(reconcile(bootstrap, topics, counts), topics);
+            return lagging.isEmpty() ? "every layer is complete" : String.join("; ", lagging);
+        } catch (ExecutionException | RuntimeException e) {
+            return "cannot count the layers (" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while counting the layers";
+        }
     }
 
     private static Map<String, Long> byReason(Map<List<String>, Long> counts, String topic) {
@@ -69,6 +110,14 @@ public final class Reconciler {
 
     /** Records currently held per topic: end offset minus start offset over all partitions. */
     public static Map<String, Long> kafkaCounts(String bootstrap, Topics topics) throws ExecutionException, InterruptedException {
+        Map<String, Long> counts = new HashMap<>();
+        kafkaPartitionCounts(bootstrap, topics).forEach((partition, n) -> counts.merge(partition.get(0), n, Long::sum));
+        return counts;
+    }
+
+    /** Records currently held per partition, keyed by [topic, partition] as strings (as {@link PaimonCounts#countBy} keys). */
+    public static Map<List<String>, Long> kafkaPartitionCounts(String bootstrap, Topics topics)
+            throws ExecutionException, InterruptedException {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
@@ -84,8 +133,9 @@ public final class Reconciler {
             }));
             var start = admin.listOffsets(earliest).all().get();
             var end = admin.listOffsets(latest).all().get();
-            Map<String, Long> counts = new HashMap<>();
-            end.forEach((tp, info) -> counts.merge(tp.topic(), info.offset() - start.get(tp).offset(), Long::sum));
+            Map<List<String>, Long> counts = new HashMap<>();
+            end.forEach((tp, info) -> counts.put(List.of(tp.topic(), Integer.toString(tp.partition())),
+                    info.offset() - start.get(tp).offset()));
             return counts;
         }
     }

@@ -65,14 +65,14 @@ class IngestSilverIT {
         }
         total = sent.size();
 
-        PipelineJobs.startIngest(runtime.flink()::environment, settings, true).getJobExecutionResult().get();
+        PipelineJobs.awaitBoundedIngest(PipelineJobs.startIngest(runtime.flink()::environment, settings, true), settings);
         JobClient silver = PipelineJobs.startSilver(runtime.flink()::environment, settings,
                 RuntimeExecutionMode.STREAMING, "clinical");
         catalog = lake.openCatalog();
         PaimonCounts counts = new PaimonCounts(catalog, "clinical");
         try {
-            Await.until(() -> Reconciler.accountedInSilver(counts) == total, Duration.ofMinutes(3),
-                    () -> "silver to account for " + total + " records (now " + Reconciler.accountedInSilver(counts) + ")");
+            Await.progress(() -> Reconciler.accountedInSilver(counts), total, Await.Patience.of(Duration.ofMinutes(3)), n -> { },
+                    () -> Reconciler.describeLag(settings.bootstrap(), topics, counts));
             metrics = PrometheusScrape.firstReachable(SharedRuntime.PROMETHEUS_PORTS);
         } finally {
             silver.cancel().get();
