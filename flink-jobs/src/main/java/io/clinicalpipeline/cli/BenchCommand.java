@@ -1,176 +1,264 @@
 package io.clinicalpipeline.cli;
 
-import io.clinicalpipeline.events.EventKind;
-import io.clinicalpipeline.events.Topics;
-import io.clinicalpipeline.generator.GeneratorConfig;
-import io.clinicalpipeline.jobs.Await;
-import io.clinicalpipeline.jobs.JobSettings;
-import io.clinicalpipeline.jobs.PipelineJobs;
-import io.clinicalpipeline.lake.Lakehouse;
-import io.clinicalpipeline.lake.PaimonCounts;
-import io.clinicalpipeline.reconcile.Reconciler;
-import io.clinicalpipeline.runtime.LocalRuntime;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.paimon.catalog.Catalog;
+import io.clinicalpipeline.bench.FeaturesBench;
+import io.clinicalpipeline.bench.IngestBench;
+import io.clinicalpipeline.bench.IngestSoak;
+import io.clinicalpipeline.bench.ScoreBench;
+import io.clinicalpipeline.bench.TrainBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.concurrent.Callable;
 
 /**
- * {@code bin/pipeline bench ingest|features|train|score}. Every figure is printed next to a baseline measured in the same
- * run, so the ratio means something on a noisy machine. Ingest: events/s from Kafka through bronze into
- * silver, next to a plain Kafka consumer reading the same topics; features: see {@link FeaturesBench}; training:
- * {@link TrainBench}; scoring: {@link ScoreBench}.
+ * {@code bin/pipeline bench ingest|ingest-soak|features|train|score}. Every figure is printed next to a baseline
+ * measured in the same run, so the ratio means something on a noisy machine.
  */
-final class BenchCommand {
+@Command(name = "bench", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
+        + "--data-dir.",
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Features.class,
+                BenchCommand.Train.class, BenchCommand.Score.class})
+final class BenchCommand extends CommandGroup {
 
-    private BenchCommand() {}
-
-    static int run(String[] args) throws Exception {
-        String which = args.length == 0 ? "" : args[0];
-        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        switch (which) {
-            case "ingest":
-                return ingest(rest);
-            case "features":
-                return FeaturesBench.run(rest);
-            case "train":
-                return TrainBench.run(rest);
-            case "score":
-                return ScoreBench.run(rest);
-            case "ingest-soak":
-                return IngestSoak.run(rest);
-            default:
-                System.err.println("Usage: bin/pipeline bench ingest|ingest-soak|features|train|score [options]   (bench <which> --help for options)");
-                return which.equals("--help") ? 0 : 2;
+    /** Benchmarks commit often, so a run is mostly work rather than waiting for checkpoints. */
+    static class Defaults extends CommandDefaults {
+        Defaults(String timeout) {
+            super(Map.of("--checkpoint-interval", "5s", "--timeout", timeout));
         }
     }
 
-    /** The emptied {@code --data-dir}. */
-    static Path scratch(Options o) throws java.io.IOException {
-        Path dataDir = Path.of(o.get("data-dir")).toAbsolutePath();
-        DemoCommand.deleteRecursively(dataDir);
-        Files.createDirectories(dataDir);
-        return dataDir;
+    static final class IngestDefaults extends Defaults {
+        IngestDefaults() {
+            super("60m");
+        }
     }
 
-    private static int ingest(String[] args) throws Exception {
-        Options o = Common.kafka(new Options("bench ingest",
-                "Fills Kafka with --events generated events, reads them once with a plain consumer (the baseline)\n"
-                        + "and once through ingest + silver, and prints both rates, their ratio and the peak heap."), false)
-                .option("events", "N", "1000000", "approximate number of events to generate")
-                .option("data-dir", "DIR", "data/bench", "scratch directory (emptied at start)")
-                .option("checkpoint-interval", "SECONDS", "5", "checkpoint interval of the jobs");
-        if (!o.parse(args)) {
-            return 0;
+    static final class ScoreDefaults extends Defaults {
+        ScoreDefaults() {
+            super("20m");
         }
-        Path dataDir = scratch(o);
-        Topics topics = Common.topics(o);
-        try (LocalRuntime runtime = LocalRuntime.start(dataDir, o.get("bootstrap"), null, 0, "9450-9499", 4)) {
-            int patients = 2000;
-            // About 5.7 events per patient per simulated hour (see the generator's rates).
-            double hours = Math.max(1, o.getLong("events") / (patients * 5.7));
-            GeneratorConfig workload = GeneratorConfig.defaults(patients, Duration.ofMinutes(Math.round(hours * 60)), 1);
-            Map<EventKind, Long> sent = GenerateCommand.generate(workload, 2, 0, runtime.bootstrap(), topics);
-            long total = GenerateCommand.total(sent);
+    }
 
-            // The first pass warms up the JIT and the broker's page cache; the second is the baseline.
-            readAll(runtime.bootstrap(), topics, total, "bench-warmup");
-            long consumerNanos = readAll(runtime.bootstrap(), topics, total, "bench-baseline");
-            double consumerRate = total / (consumerNanos / 1e9);
-            System.out.printf("bench: plain Kafka consumer   %,12.0f events/s  (%,d events in %.1f s)%n",
-                    consumerRate, total, consumerNanos / 1e9);
+    static final class FeaturesDefaults extends Defaults {
+        FeaturesDefaults() {
+            super("30m");
+        }
+    }
 
-            JobSettings s = new JobSettings(runtime.bootstrap(), topics, new Lakehouse(dataDir.resolve("warehouse").toString()),
-                    Lakehouse.DEFAULT_DATABASE, Duration.ofSeconds(o.getLong("checkpoint-interval")),
-                    dataDir.resolve("checkpoints").toUri().toString(), Duration.ZERO);
-            long started = System.nanoTime();
-            JobClient ingest = PipelineJobs.startIngest(runtime.flink()::environment, s, true);
-            JobClient silver = PipelineJobs.startSilver(runtime.flink()::environment, s, RuntimeExecutionMode.STREAMING, s.database());
-            PipelineJobs.awaitBoundedIngest(ingest, s);
-            long ingestNanos = System.nanoTime() - started;
-            try (Catalog catalog = s.lakehouse().openCatalog()) {
-                PaimonCounts counts = new PaimonCounts(catalog, s.database());
-                // Counting merges every silver table: poll rarely so the count does not slow what it measures.
-                Await.progress(() -> Reconciler.accountedInSilver(counts), total,
-                        Await.Patience.of(Duration.ofMinutes(60)).withPoll(Duration.ofSeconds(2)), n -> { },
-                        () -> Reconciler.describeLag(s.bootstrap(), topics, counts));
-            }
-            long pipelineNanos = System.nanoTime() - started;
-            silver.cancel().get();
-            double ingestRate = total / (ingestNanos / 1e9);
-            double pipelineRate = total / (pipelineNanos / 1e9);
-            System.out.printf("bench: Kafka -> bronze         %,12.0f events/s  (%.1f s)  ratio to consumer %.3f%n",
-                    ingestRate, ingestNanos / 1e9, ingestRate / consumerRate);
-            System.out.printf("bench: Kafka -> bronze -> silver %,10.0f events/s  (%.1f s)  ratio to consumer %.3f%n",
-                    pipelineRate, pipelineNanos / 1e9, pipelineRate / consumerRate);
-            System.out.printf("bench: peak heap %,d MiB (this JVM runs Kafka, Redis's client side and the Flink MiniCluster)%n",
-                    peakHeapBytes() / (1024 * 1024));
+    @Command(name = "ingest", defaultValueProvider = IngestDefaults.class, description = "Fills Kafka with --events generated "
+            + "events, reads them once with a plain consumer (the baseline) and once through ingest + silver, and prints "
+            + "both rates, their ratio and the peak heap.")
+    static final class Ingest implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Mixin
+        CheckpointOptions checkpoints;
+
+        @Mixin
+        RunOptions run;
+
+        @Option(names = "--events", paramLabel = "N", defaultValue = "1000000", description = "approximate number of events to "
+                + "generate")
+        long events;
+
+        @Override
+        public Integer call() throws Exception {
+            IngestBench.run(new IngestBench.Settings(events, run.dataDir, checkpoints.interval, kafka.bootstrap, kafka.topics()));
             return 0;
         }
     }
 
-    private static long readAll(String bootstrap, Topics topics, long expected, String group) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        long started = System.nanoTime();
-        long read = 0;
-        long bytes = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(topics.all());
-            while (read < expected) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (var r : records) {
-                    bytes += r.value() == null ? 0 : r.value().length;
-                    read++;
-                }
-            }
-        }
-        // Touch the byte count so the JIT cannot drop the reads the baseline is meant to measure.
-        if (bytes < 0) {
-            throw new IllegalStateException();
-        }
-        return System.nanoTime() - started;
-    }
-
-    /** The q-quantile of {@code sorted} (nearest rank). */
-    static double percentile(long[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-    }
-
-    /** Collects garbage and restarts the heap pools' peaks, so {@link #peakHeapBytes()} measures one phase. */
-    static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
+    static final class SoakDefaults extends CommandDefaults {
+        SoakDefaults() {
+            // Checkpoints short enough to cross the end of input, where the race this soak looks for lives.
+            super(Map.of("--checkpoint-interval", "300ms", "--data-dir", "data/bench-soak", "--timeout", "5m"));
         }
     }
 
-    static long peakHeapBytes() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
+    @Command(name = "ingest-soak", defaultValueProvider = SoakDefaults.class, description = "Runs the bounded ingest --runs times, "
+            + "each on fresh topics and a fresh database with a small generated workload, and compares bronze with Kafka "
+            + "partition by partition after every run. Prints each run that finished short and exits 1 if any did. "
+            + "--timeout applies to each run.")
+    static final class Soak implements Callable<Integer> {
+        enum Load { SILVER, NONE }
+
+        @Mixin
+        CheckpointOptions checkpoints;
+
+        @Mixin
+        RunOptions run;
+
+        @Option(names = "--runs", paramLabel = "N", defaultValue = "50", description = "number of bounded ingest runs")
+        int runs;
+
+        @Option(names = "--patients", paramLabel = "N", defaultValue = "20", description = "patients per workload")
+        int patients;
+
+        @Option(names = "--hours", paramLabel = "H", defaultValue = "1", description = "simulated hours per workload")
+        double hours;
+
+        @Option(names = "--load", paramLabel = "silver|none", defaultValue = "silver",
+                description = "what else runs meanwhile: a streaming silver job following bronze, or nothing")
+        Load load;
+
+        @Override
+        public Integer call() throws Exception {
+            int failed = IngestSoak.run(new IngestSoak.Settings(runs, patients, hours, checkpoints.interval, load == Load.SILVER,
+                    run.dataDir, run.timeout));
+            return failed == 0 ? 0 : 1;
         }
-        return peak;
+    }
+
+    @Command(name = "features", defaultValueProvider = FeaturesDefaults.class, description = "Measures the feature pipeline on the "
+            + "local runtime: end-to-end feature rows/s against the feature definitions in one thread, Kafka -> Redis "
+            + "latency at a fixed input rate, the Redis sink against redis-benchmark (Debian package redis-tools), and "
+            + "online lookups against a bare HGETALL.")
+    static final class Features implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Mixin
+        CheckpointOptions checkpoints;
+
+        @Mixin
+        EventTimeOptions eventTime;
+
+        @Mixin
+        RunOptions run;
+
+        @Option(names = "--events", paramLabel = "N", defaultValue = "300000", description = "approximate number of historical "
+                + "events replayed for the throughput figure")
+        long events;
+
+        @Option(names = "--patients", paramLabel = "N", defaultValue = "2000", description = "simulated patients of the history")
+        int patients;
+
+        @Option(names = "--live-rate", paramLabel = "EVENTS/S", defaultValue = "200", description = "fixed input rate while "
+                + "latency is measured")
+        double liveRate;
+
+        @Option(names = "--live-patients", paramLabel = "N", defaultValue = "500", description = "simulated patients sending live "
+                + "events")
+        int livePatients;
+
+        @Option(names = "--live-seconds", paramLabel = "SECONDS", defaultValue = "60", description = "how long latency is "
+                + "measured, after a 10 s warm-up")
+        int liveSeconds;
+
+        @Option(names = "--lookups", paramLabel = "N", defaultValue = "20000", description = "online lookups timed")
+        int lookups;
+
+        @Option(names = "--redis-ttl", paramLabel = "DURATION", defaultValue = "48h", description = "TTL of the online features")
+        Duration redisTtl;
+
+        @Override
+        public Integer call() throws Exception {
+            FeaturesBench.run(new FeaturesBench.Settings(events, patients, liveRate, livePatients, liveSeconds, lookups, redisTtl,
+                    eventTime.redisMaxDelay, eventTime.settings(null, redisTtl), checkpoints.interval, run.dataDir, run.timeout,
+                    kafka.bootstrap, kafka.topics()));
+            return 0;
+        }
+    }
+
+    @Command(name = "train", description = "Fits logistic regression and boosted trees on generated rows twice: with the Flink "
+            + "jobs train uses, and with the same solver in one thread over the rows in memory; prints time, rounds, rows/s "
+            + "per round, peak heap and held-out AUROC of both.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "training rows")
+        int rows;
+
+        @Option(names = "--features", paramLabel = "N", defaultValue = "30", description = "features per row (plus a constant "
+                + "intercept term)")
+        int features;
+
+        @Option(names = "--held-out", paramLabel = "N", defaultValue = "100000", description = "rows scored for the AUROC of each "
+                + "fit")
+        long heldOut;
+
+        @Option(names = "--algorithms", paramLabel = "lr,gbt", split = ",", defaultValue = "lr,gbt", description = "which "
+                + "estimators to measure")
+        List<String> algorithms;
+
+        @Option(names = "--trees", paramLabel = "N", defaultValue = "20", description = "gbt: trees")
+        int trees;
+
+        @Option(names = "--max-depth", paramLabel = "N", defaultValue = "5", description = "gbt: depth of each tree")
+        int maxDepth;
+
+        @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "parallel subtasks of the Flink fit")
+        int parallelism;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "7", description = "seed of the generated rows")
+        long seed;
+
+        @Option(names = "--scratch-dir", paramLabel = "DIR", defaultValue = "", description = "where the Flink fit caches its "
+                + "points (default: the temp directory)")
+        String scratchDir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rows < 100 || features < 4) {
+                throw new ParameterException(spec.commandLine(), "--rows must be at least 100 and --features at least 4");
+            }
+            if (!List.of("lr", "gbt").containsAll(algorithms)) {
+                throw new ParameterException(spec.commandLine(), "--algorithms takes lr and gbt, got " + algorithms);
+            }
+            TrainBench.run(new TrainBench.Settings(rows, features, heldOut, algorithms, trees, maxDepth, parallelism, seed, scratchDir));
+            return 0;
+        }
+    }
+
+    @Command(name = "score", defaultValueProvider = ScoreDefaults.class, description = "Registers a model and measures batch and "
+            + "streaming scoring rows/s against the scorer in one thread, and the latency from a committed feature row to "
+            + "its risk in Redis.")
+    static final class Score implements Callable<Integer> {
+        @Mixin
+        CheckpointOptions checkpoints;
+
+        @Mixin
+        RunOptions run;
+
+        @Option(names = "--patients", paramLabel = "N", defaultValue = "100000", description = "patients; the batch cohort is each "
+                + "one's newest row")
+        int patients;
+
+        @Option(names = "--rows-per-patient", paramLabel = "N", defaultValue = "2", description = "feature rows per patient, all "
+                + "scored by the streaming job")
+        int rowsPerPatient;
+
+        @Option(names = "--algorithm", paramLabel = "lr|gbt", defaultValue = "lr", description = "the model: logistic regression "
+                + "or 50 boosted trees of depth 5")
+        String algorithm;
+
+        @Option(names = "--live-rate", paramLabel = "ROWS/S", defaultValue = "200", description = "feature rows committed per "
+                + "second while latency is measured")
+        int liveRate;
+
+        @Option(names = "--live-seconds", paramLabel = "SECONDS", defaultValue = "30", description = "how long latency is measured")
+        int liveSeconds;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("lr", "gbt").contains(algorithm)) {
+                throw new ParameterException(spec.commandLine(), "--algorithm must be lr or gbt");
+            }
+            ScoreBench.run(new ScoreBench.Settings(patients, rowsPerPatient, algorithm, liveRate, liveSeconds, checkpoints.interval,
+                    run.dataDir, run.timeout));
+            return 0;
+        }
     }
 }

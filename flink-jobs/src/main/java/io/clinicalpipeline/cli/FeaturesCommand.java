@@ -2,167 +2,201 @@ package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.features.FeatureJob;
-import io.clinicalpipeline.features.OnlineFeatureStore;
 import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.features.TrainingSet;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.model.features.FeatureCalculator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.paimon.catalog.Catalog;
+import io.clinicalpipeline.online.OnlineFeatureStore;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /** {@code bin/pipeline features <subcommand>}: the patient features. */
-final class FeaturesCommand {
+@Command(name = "features", description = "Patient features: their catalog, the feature job, the online store and training sets.",
+        subcommands = {FeaturesCommand.Catalog.class, FeaturesCommand.Run.class, FeaturesCommand.Materialize.class,
+                FeaturesCommand.TrainingSetCommand.class, FeaturesCommand.Get.class})
+final class FeaturesCommand extends CommandGroup {
 
-    private static final Map<String, Main.Command> SUBCOMMANDS = new LinkedHashMap<>();
-
-    static {
-        SUBCOMMANDS.put("catalog", FeaturesCommand::catalog);
-        SUBCOMMANDS.put("run", JobCommands::features);
-        SUBCOMMANDS.put("materialize", FeaturesCommand::materialize);
-        SUBCOMMANDS.put("training-set", FeaturesCommand::trainingSet);
-        SUBCOMMANDS.put("get", FeaturesCommand::get);
+    /** The commands that read Redis outside a job default to a local server. */
+    static final class LocalRedis extends CommandDefaults {
+        LocalRedis() {
+            super(Map.of("--redis", "redis://127.0.0.1:6379"));
+        }
     }
 
-    private FeaturesCommand() {}
+    @Command(name = "catalog", description = "Writes the definitions of every feature (name, type, unit, look-back, description, "
+            + "version) to the feature_catalog table, where the SQL client finds them.")
+    static final class Catalog implements Callable<Integer> {
+        @Mixin
+        LakeOptions lake;
 
-    static int run(String[] args) throws Exception {
-        Main.Command sub = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
-        if (sub == null) {
-            System.err.println("Usage: bin/pipeline features " + String.join("|", SUBCOMMANDS.keySet())
-                    + " [options]   (features <subcommand> --help for its options)");
-            return args.length > 0 && args[0].equals("--help") ? 0 : 2;
-        }
-        return sub.run(Arrays.copyOfRange(args, 1, args.length));
-    }
-
-    /** How the feature operator treats time; shared by the job command and the demo. */
-    static Options jobOptions(Options o) {
-        return o.option("out-of-orderness", "DURATION", "5s", "how far behind the newest event the watermark stays while events flow")
-                .option("allowed-lateness", "DURATION", "24h", "an event this far behind its patient's newest feature row still "
-                        + "corrects it; older ones go to feature_late_events")
-                .option("quiet-after", "DURATION", "5s", "after this long without input the newest events are final (watermark catches up)")
-                .option("max-wait", "DURATION", "15s", "an event waits at most this long (processing time) for the watermark; "
-                        + "stragglers then correct its row (0s: no bound)")
-                .option("redis-max-delay", "DURATION", "200ms", "longest a feature update waits to be batched into a Redis pipeline");
-    }
-
-    /** @param redisUri null: no online store */
-    static FeatureJob.Settings jobSettings(Options o, String redisUri) {
-        return new FeatureJob.Settings(o.getDuration("out-of-orderness"), o.getDuration("allowed-lateness"),
-                o.getDuration("quiet-after"), o.getDuration("max-wait"),
-                redisUri == null ? null : redisSink(o, redisUri, o.getDuration("redis-max-delay")));
-    }
-
-    static RedisFeatureSink redisSink(Options o, String redisUri, Duration maxDelay) {
-        return new RedisFeatureSink(redisUri, o.getDuration("redis-ttl"), 500, maxDelay, 8, Duration.ofMillis(200));
-    }
-
-    private static int catalog(String[] args) throws Exception {
-        Options o = Common.lake(new Options("features catalog",
-                "Writes the definitions of every feature (name, type, unit, look-back, description, version) to the\n"
-                        + "feature_catalog table, where the SQL client finds them."));
-        if (!o.parse(args)) {
-            return 0;
-        }
-        Lakehouse lake = new Lakehouse(o.get("warehouse"));
-        lake.createTables(o.get("database"));
-        try (Catalog catalog = lake.openCatalog()) {
-            int n = FeatureCatalogTable.publish(catalog, o.get("database"));
-            System.out.printf("features: %d definitions (version %d) in %s.%s%n", n, FeatureCalculator.VERSION,
-                    o.get("database"), FeatureCatalogTable.TABLE);
-        }
-        return 0;
-    }
-
-    private static int materialize(String[] args) throws Exception {
-        Options o = Common.redis(Common.lake(new Options("features materialize",
-                "Loads each patient's newest row of patient_features into the Redis online store (a batch Flink job),\n"
-                        + "to backfill a new or lost store. Redis values newer than the table's are kept.")), "redis://127.0.0.1:6379");
-        if (!o.parse(args)) {
-            return 0;
-        }
-        JobSettings s = new JobSettings(null, null, new Lakehouse(o.get("warehouse")), o.get("database"), Duration.ZERO, null, Duration.ZERO);
-        var job = PipelineJobs.startMaterialize(StreamExecutionEnvironment::getExecutionEnvironment, s, s.database(),
-                // A batch load: full pipelines only, the rest at the end of input.
-                redisSink(o, Common.redisUri(o, o.get("redis")), Duration.ZERO));
-        job.getJobExecutionResult().get();
-        System.out.println("features: newest rows of " + s.database() + "." + FeatureJob.FEATURES_TABLE + " written to " + o.get("redis"));
-        return 0;
-    }
-
-    private static int trainingSet(String[] args) throws Exception {
-        Options o = Common.lake(new Options("features training-set",
-                "Builds a labelled table from patient_features: label 1 when one of --event-types follows within\n"
-                        + "--horizon, a time-based train/validation/test split; exclusions are explained in sql/20_training_set.sql."))
-                .option("horizon", "DURATION", "6h", "how far ahead an adverse event makes a row positive")
-                .option("event-types", "LIST", TrainingSet.DEFAULT_EVENT_TYPES,
-                        "adverse event types that count as the outcome")
-                .option("washout", "DURATION", "24h", "rows this soon after an outcome are left out")
-                .option("split", "TRAIN,VALIDATION", "0.7,0.15", "shares of the time span for training and validation; the rest is test")
-                .option("output", "TABLE", "training_set", "table to (re)create in --database");
-        if (!o.parse(args)) {
-            return 0;
-        }
-        String[] split = o.get("split").split(",");
-        if (split.length != 2) {
-            throw new Options.UsageException("--split takes two shares, e.g. 0.7,0.15", o);
-        }
-        TrainingSet.Spec spec;
-        try {
-            spec = new TrainingSet.Spec(o.get("output"), List.of(o.get("event-types").split(",")), o.getDuration("horizon"),
-                    o.getDuration("washout"), Double.parseDouble(split[0]), Double.parseDouble(split[1]));
-        } catch (IllegalArgumentException e) {
-            throw new Options.UsageException(e.getMessage(), o);
-        }
-        System.out.println("features: building " + o.get("database") + "." + spec.output() + " (batch job) ...");
-        TrainingSet.Summary summary = TrainingSet.build(new Lakehouse(o.get("warehouse")), o.get("database"), spec);
-        System.out.printf("features: split by event time: train < %s <= validation < %s <= test (data until %s)%n",
-                summary.trainUntil(), summary.validationUntil(), summary.observedUntil());
-        summary.rowsAndPositives().forEach((name, n) -> System.out.printf("  %-10s %,9d rows %,7d positive (%.1f%%)%n",
-                name, n[0], n[1], n[0] == 0 ? 0.0 : 100.0 * n[1] / n[0]));
-        return 0;
-    }
-
-    private static int get(String[] args) {
-        String patient = args.length > 0 && !args[0].startsWith("--") ? args[0] : null;
-        Options o = Common.redis(new Options("features get PATIENT_ID",
-                "Prints a patient's online features from Redis, with the event time they are valid at and their age."),
-                "redis://127.0.0.1:6379")
-                .flag("all", "also print features without a value");
-        if (!o.parse(patient == null ? args : Arrays.copyOfRange(args, 1, args.length))) {
-            return 0;
-        }
-        if (patient == null) {
-            throw new Options.UsageException("which patient? bin/pipeline features get PATIENT_ID", o);
-        }
-        try (OnlineFeatureStore store = new OnlineFeatureStore(Common.redisUri(o, o.get("redis")))) {
-            Optional<OnlineFeatureStore.Features> found = store.get(patient);
-            if (found.isEmpty()) {
-                System.err.println("features: no online features for " + patient + " in " + o.get("redis")
-                        + " (unknown patient, expired TTL, or the feature job has not run; features materialize backfills)");
-                return 1;
+        @Override
+        public Integer call() throws Exception {
+            Lakehouse lakehouse = lake.lakehouse();
+            lakehouse.createTables(lake.database);
+            try (org.apache.paimon.catalog.Catalog catalog = lakehouse.openCatalog()) {
+                int n = FeatureCatalogTable.publish(catalog, lake.database);
+                System.out.printf("features: %d definitions (version %d) in %s.%s%n", n, FeatureCalculator.VERSION,
+                        lake.database, FeatureCatalogTable.TABLE);
             }
-            OnlineFeatureStore.Features f = found.get();
-            Duration age = f.age(Instant.now());
-            System.out.printf("patient %s: features valid at %s (%s ago), definition version %d%n", f.patientId(),
-                    f.validAt(), age.isNegative() ? "in the future" : age.withNanos(0).toString().substring(2).toLowerCase(),
-                    f.definitionVersion());
-            f.values().forEach((name, value) -> {
-                if (value != null || o.has("all")) {
-                    System.out.printf("  %-34s %s%n", name, value);
-                }
-            });
             return 0;
+        }
+    }
+
+    @Command(name = "run", description = "Flink job: computes patient features from silver. Streaming follows silver and keeps "
+            + "Redis (online) and patient_features (offline, for audit) up to date; batch computes every point in time of "
+            + "the history into patient_features and finishes.")
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        JobOptions job;
+
+        @Mixin
+        RedisOptions redis;
+
+        @Mixin
+        EventTimeOptions eventTime;
+
+        @Option(names = "--mode", paramLabel = "streaming|batch", defaultValue = "streaming", description = "runtime mode")
+        RuntimeExecutionMode mode;
+
+        @Option(names = "--features-database", paramLabel = "NAME", description = "database to write the features into (default: "
+                + "--database)")
+        String featuresDatabase;
+
+        @Override
+        public Integer call() throws Exception {
+            if (mode == RuntimeExecutionMode.BATCH && redis.uri != null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--redis is for streaming mode; load batch features into Redis with features materialize");
+            }
+            JobSettings s = job.settings(null, Duration.ZERO);
+            return Submit.await(PipelineJobs.startFeatures(Submit.CONTEXT, s, mode,
+                    featuresDatabase == null ? s.database() : featuresDatabase, eventTime.settings(redis.uri(), redis.ttl)));
+        }
+    }
+
+    @Command(name = "materialize", defaultValueProvider = LocalRedis.class, description = "Loads each patient's newest row of "
+            + "patient_features into the Redis online store (a batch Flink job), to backfill a new or lost store. Redis "
+            + "values newer than the table's are kept.")
+    static final class Materialize implements Callable<Integer> {
+        @Mixin
+        LakeOptions lake;
+
+        @Mixin
+        RedisOptions redis;
+
+        @Override
+        public Integer call() throws Exception {
+            JobSettings s = new JobSettings(null, null, lake.lakehouse(), lake.database, Duration.ZERO, null, Duration.ZERO);
+            // A batch load: full pipelines only, the rest at the end of input.
+            RedisFeatureSink sink = RedisFeatureSink.standard(redis.uri(), redis.ttl, Duration.ZERO);
+            PipelineJobs.startMaterialize(Submit.CONTEXT, s, s.database(), sink).getJobExecutionResult().get();
+            System.out.println("features: newest rows of " + s.database() + "." + FeatureJob.FEATURES_TABLE + " written to " + redis.uri);
+            return 0;
+        }
+    }
+
+    @Command(name = "training-set", description = "Builds a labelled table from patient_features: label 1 when one of "
+            + "--event-types follows within --horizon, with a time-based train/validation/test split; exclusions are "
+            + "explained in sql/20_training_set.sql.")
+    static final class TrainingSetCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        LakeOptions lake;
+
+        @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "6h", description = "how far ahead an adverse event "
+                + "makes a row positive")
+        Duration horizon;
+
+        @Option(names = "--event-types", paramLabel = "LIST", split = ",", defaultValue = TrainingSet.DEFAULT_EVENT_TYPES,
+                description = "adverse event types that count as the outcome")
+        List<String> eventTypes;
+
+        @Option(names = "--washout", paramLabel = "DURATION", defaultValue = "24h", description = "rows this soon after an outcome "
+                + "are left out")
+        Duration washout;
+
+        @Option(names = "--split", paramLabel = "TRAIN,VALIDATION", split = ",", defaultValue = "0.7,0.15",
+                description = "shares of the time span for training and validation; the rest is test")
+        List<Double> split;
+
+        @Option(names = "--output", paramLabel = "TABLE", defaultValue = "training_set", description = "table to (re)create in "
+                + "--database")
+        String output;
+
+        @Override
+        public Integer call() throws Exception {
+            if (split.size() != 2) {
+                throw new ParameterException(spec.commandLine(), "--split takes two shares, e.g. 0.7,0.15");
+            }
+            TrainingSet.Spec ts;
+            try {
+                ts = new TrainingSet.Spec(output, eventTypes, horizon, washout, split.get(0), split.get(1));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            System.out.println("features: building " + lake.database + "." + ts.output() + " (batch job) ...");
+            TrainingSet.Summary summary = TrainingSet.build(lake.lakehouse(), lake.database, ts);
+            System.out.printf("features: split by event time: train < %s <= validation < %s <= test (data until %s)%n",
+                    summary.trainUntil(), summary.validationUntil(), summary.observedUntil());
+            summary.rowsAndPositives().forEach((name, n) -> System.out.printf("  %-10s %,9d rows %,7d positive (%.1f%%)%n",
+                    name, n[0], n[1], n[0] == 0 ? 0.0 : 100.0 * n[1] / n[0]));
+            return 0;
+        }
+    }
+
+    @Command(name = "get", defaultValueProvider = LocalRedis.class,
+            description = "Prints a patient's online features from Redis, with the event time they are valid at and their age.")
+    static final class Get implements Callable<Integer> {
+        @Parameters(paramLabel = "PATIENT_ID", description = "the patient")
+        String patient;
+
+        @Mixin
+        RedisOptions redis;
+
+        @Option(names = "--all", description = "also print features without a value")
+        boolean all;
+
+        @Override
+        public Integer call() throws Exception {
+            try (OnlineFeatureStore store = new OnlineFeatureStore(redis.uri())) {
+                Optional<OnlineFeatureStore.Features> found = store.get(patient);
+                if (found.isEmpty()) {
+                    System.err.println("features: no online features for " + patient + " in " + redis.uri
+                            + " (unknown patient, expired TTL, or the feature job has not run; features materialize backfills)");
+                    return 1;
+                }
+                OnlineFeatureStore.Features f = found.get();
+                Duration age = f.age(Instant.now());
+                System.out.printf("patient %s: features valid at %s (%s ago), definition version %d%n", f.patientId(),
+                        f.validAt(), age.isNegative() ? "in the future" : age.withNanos(0).toString().substring(2).toLowerCase(),
+                        f.definitionVersion());
+                f.values().forEach((name, value) -> {
+                    if (value != null || all) {
+                        System.out.printf("  %-34s %s%n", name, value);
+                    }
+                });
+                return 0;
+            }
         }
     }
 }

@@ -1,77 +1,108 @@
 package io.clinicalpipeline.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import org.apache.paimon.catalog.Catalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /** {@code bin/pipeline model list|show|promote|archive|rollback}: the model registry's versions and stages. */
-final class ModelCommand {
+@Command(name = "model", description = "Model registry (Paimon table model_registry): versions, stages none -> staging -> "
+        + "production -> archived.",
+        subcommands = {ModelCommand.ListVersions.class, ModelCommand.Show.class, ModelCommand.Promote.class,
+                ModelCommand.Archive.class, ModelCommand.Rollback.class})
+final class ModelCommand extends CommandGroup {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ModelCommand() {}
+    /** What every model command does: open the registry of --database, act on it. */
+    abstract static class OnRegistry implements Callable<Integer> {
+        @Mixin
+        LakeOptions lake;
 
-    static int run(String[] args) throws Exception {
-        String sub = args.length == 0 ? "--help" : args[0];
-        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        String versionArg = rest.length > 0 && !rest[0].startsWith("--") ? rest[0] : null;
-        if (versionArg != null) {
-            rest = Arrays.copyOfRange(rest, 1, rest.length);
-        }
-        Options o = Common.lake(new Options("model " + sub,
-                "Model registry (Paimon table model_registry): versions, stages none -> staging -> production -> archived.\n"
-                        + "  model list                     every version with stage, traffic share and test AUROC\n"
-                        + "  model show VERSION             one version: params, features, training data, metrics\n"
-                        + "  model promote VERSION --stage staging|production [--traffic-share F]\n"
-                        + "                                 production archives the previous one; a staging version with a\n"
-                        + "                                 traffic share is the challenger (that share of patients)\n"
-                        + "  model archive VERSION\n"
-                        + "  model rollback                 the previous production version becomes production again"))
-                .option("stage", "STAGE", null, "promote: target stage")
-                .option("traffic-share", "F", "0", "promote --stage staging: share of patients the challenger scores")
-                .option("note", "TEXT", null, "why, recorded in model_stage_changes");
-        if (sub.equals("--help") || sub.equals("help")) {
-            System.out.print(o.help());
-            return 0;
-        }
-        if (!o.parse(rest)) {
-            return 0;
-        }
-        Lakehouse lake = new Lakehouse(o.get("warehouse"));
-        lake.createTables(o.get("database"));
-        try (Catalog catalog = lake.openCatalog()) {
-            ModelRegistry registry = new ModelRegistry(catalog, o.get("database"));
-            switch (sub) {
-                case "list" -> list(registry);
-                case "show" -> show(registry.get(version(o, versionArg)));
-                case "promote" -> {
-                    if (o.get("stage") == null) {
-                        throw new Options.UsageException("promote needs --stage staging|production", o);
-                    }
-                    changed(registry.promote(version(o, versionArg), o.get("stage").toLowerCase(Locale.ROOT),
-                            o.getDouble("traffic-share"), o.get("note")));
-                }
-                case "archive" -> changed(registry.archive(version(o, versionArg), o.get("note")));
-                case "rollback" -> changed(registry.rollback(o.get("note")));
-                default -> throw new Options.UsageException("unknown model command '" + sub
-                        + "'; use list, show, promote, archive or rollback", o);
+        @Override
+        public Integer call() throws Exception {
+            Lakehouse lakehouse = lake.lakehouse();
+            lakehouse.createTables(lake.database);
+            try (Catalog catalog = lakehouse.openCatalog()) {
+                apply(new ModelRegistry(catalog, lake.database));
             }
+            return 0;
         }
-        return 0;
+
+        abstract void apply(ModelRegistry registry) throws Exception;
     }
 
-    private static long version(Options o, String arg) {
-        if (arg == null) {
-            throw new Options.UsageException("name the model VERSION (bin/pipeline model list shows them)", o);
+    @Command(name = "list", description = "every version with stage, traffic share and test AUROC")
+    static final class ListVersions extends OnRegistry {
+        @Override
+        void apply(ModelRegistry registry) throws Exception {
+            list(registry);
         }
-        try {
-            return Long.parseLong(arg);
-        } catch (NumberFormatException e) {
-            throw new Options.UsageException("VERSION must be a number, got '" + arg + "'", o);
+    }
+
+    @Command(name = "show", description = "one version: params, features, training data, metrics")
+    static final class Show extends OnRegistry {
+        @Parameters(paramLabel = "VERSION", description = "the version (model list shows them)")
+        long version;
+
+        @Override
+        void apply(ModelRegistry registry) throws Exception {
+            show(registry.get(version));
+        }
+    }
+
+    @Command(name = "promote", description = "moves a version to staging or production; production archives the previous one, and "
+            + "a staging version with a traffic share is the challenger (that share of patients)")
+    static final class Promote extends OnRegistry {
+        @Parameters(paramLabel = "VERSION", description = "the version (model list shows them)")
+        long version;
+
+        @Option(names = "--stage", paramLabel = "staging|production", required = true, description = "target stage")
+        String stage;
+
+        @Option(names = "--traffic-share", paramLabel = "F", defaultValue = "0",
+                description = "with --stage staging: share of patients the challenger scores")
+        double trafficShare;
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "why, recorded in model_stage_changes")
+        String note;
+
+        @Override
+        void apply(ModelRegistry registry) throws Exception {
+            changed(registry.promote(version, stage.toLowerCase(Locale.ROOT), trafficShare, note));
+        }
+    }
+
+    @Command(name = "archive", description = "retires a version")
+    static final class Archive extends OnRegistry {
+        @Parameters(paramLabel = "VERSION", description = "the version (model list shows them)")
+        long version;
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "why, recorded in model_stage_changes")
+        String note;
+
+        @Override
+        void apply(ModelRegistry registry) throws Exception {
+            changed(registry.archive(version, note));
+        }
+    }
+
+    @Command(name = "rollback", description = "the previous production version becomes production again")
+    static final class Rollback extends OnRegistry {
+        @Option(names = "--note", paramLabel = "TEXT", description = "why, recorded in model_stage_changes")
+        String note;
+
+        @Override
+        void apply(ModelRegistry registry) throws Exception {
+            changed(registry.rollback(note));
         }
     }
 

@@ -2,7 +2,6 @@ package io.clinicalpipeline.features;
 
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.lake.PaimonCounts;
-import io.clinicalpipeline.lake.TableStreams;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Silver → patient features. The same graph runs in streaming mode (silver followed as it is committed,
@@ -46,15 +46,26 @@ public final class FeatureJob {
      * @param allowedLateness how far behind a patient's newest feature row an event may still correct it
      * @param quietAfter how long the input must be quiet before the watermark catches up with the newest event
      * @param maxWait longest an event waits for the watermark (processing time) before its row is emitted anyway
-     * @param redis the online store, or null (batch mode, or Paimon only)
+     * @param redis where the job that runs this graph also writes its rows online, or null (batch mode, or Paimon only)
      */
     public record Settings(Duration outOfOrderness, Duration allowedLateness, Duration quietAfter, Duration maxWait,
-                           RedisFeatureSink redis) implements Serializable {}
+                           RedisFeatureSink redis) implements Serializable {
+        public Settings withRedis(RedisFeatureSink sink) {
+            return new Settings(outOfOrderness, allowedLateness, quietAfter, maxWait, sink);
+        }
+    }
 
     private FeatureJob() {}
 
-    /** Puts the graph on the environment of {@code silver}; {@code out.attach()} is left to the caller. */
-    public static DataStream<Row> build(TableStreams silver, TableStreams out, Settings settings) {
+    /** What the graph produces: feature rows, and the events that came too late to change any. */
+    public record Output(DataStream<Row> features, DataStream<Row> late) {}
+
+    /**
+     * @param silver each input kind's silver changes (see {@link #INPUTS}): inserts and updates are events
+     * @param rowTypes the row type of each output table, by table name
+     */
+    public static Output build(Map<EventKind, DataStream<Row>> silver, Function<String, TypeInformation<Row>> rowTypes,
+                               Settings settings) {
         Duration outOfOrderness = settings.outOfOrderness();
         Duration quietAfter = settings.quietAfter();
         WatermarkStrategy<PatientEvent> watermarks = WatermarkStrategy
@@ -68,7 +79,7 @@ public final class FeatureJob {
             }
             String name = kind.name().toLowerCase(Locale.ROOT);
             // Watermarks per table: tables are read at different speeds, and the operator takes the minimum.
-            inputs.add(silver.readChanges(kind.silverTable())
+            inputs.add(silver.get(kind)
                     .flatMap(new ToPatientEvent(eventKind)).returns(Types.POJO(PatientEvent.class))
                     .name("patient-events-" + name).uid("patient-events-" + name)
                     .assignTimestampsAndWatermarks(watermarks)
@@ -82,16 +93,11 @@ public final class FeatureJob {
         SingleOutputStreamOperator<Row> features = events
                 .keyBy(e -> e.patientId)
                 .process(new ComputeFeatures(settings.allowedLateness().toMillis(), settings.maxWait().toMillis(), tooLate))
-                .returns(out.rowType(FEATURES_TABLE))
+                .returns(rowTypes.apply(FEATURES_TABLE))
                 .name("compute-features").uid("compute-features");
-        out.write(FEATURES_TABLE, features);
-        TypeInformation<Row> lateType = out.rowType(LATE_TABLE);
-        out.write(LATE_TABLE, features.getSideOutput(tooLate).map(FeatureJob::lateRow).returns(lateType)
-                .name("late-feature-events").uid("late-feature-events"));
-        if (settings.redis() != null) {
-            features.sinkTo(settings.redis()).name("redis-online-features").uid("redis-online-features");
-        }
-        return features;
+        DataStream<Row> late = features.getSideOutput(tooLate).map(FeatureJob::lateRow).returns(rowTypes.apply(LATE_TABLE))
+                .name("late-feature-events").uid("late-feature-events");
+        return new Output(features, late);
     }
 
     /** Every (patient id, event time) the job must emit a row for: the times of its inputs in silver. */
@@ -109,11 +115,11 @@ public final class FeatureJob {
     }
 
     /** Inserts and updates of a silver table as events; a retracted row (before an update, a delete) is not an event. */
-    static final class ToPatientEvent implements FlatMapFunction<Row, PatientEvent> {
+    public static final class ToPatientEvent implements FlatMapFunction<Row, PatientEvent> {
         private static final long serialVersionUID = 1L;
         private final String kind;
 
-        ToPatientEvent(String kind) {
+        public ToPatientEvent(String kind) {
             this.kind = kind;
         }
 

@@ -31,7 +31,7 @@ public final class FeatureRows {
         return DataTypes.ROW(fields.toArray(new DataTypes.Field[0])).bridgedTo(Row.class);
     }
 
-    static Row toRow(String patientId, long eventTime, Map<String, Object> features) {
+    public static Row toRow(String patientId, long eventTime, Map<String, Object> features) {
         Row row = new Row(KEY_COLUMNS.size() + features.size());
         row.setField(0, patientId);
         row.setField(1, LocalDateTime.ofInstant(Instant.ofEpochMilli(eventTime), ZoneOffset.UTC));

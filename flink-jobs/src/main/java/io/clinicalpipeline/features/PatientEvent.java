@@ -114,7 +114,7 @@ public class PatientEvent {
         return e;
     }
 
-    void applyTo(PatientHistory history) {
+    public void applyTo(PatientHistory history) {
         switch (kind) {
             case VITALS -> {
                 Map<String, Double> m = new HashMap<>();

@@ -2,6 +2,8 @@ package io.clinicalpipeline.features;
 
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.FeatureDefinition;
+import io.clinicalpipeline.online.RedisFeatureStore;
+import io.clinicalpipeline.online.RedisHashSink;
 import org.apache.flink.types.Row;
 
 import java.time.Duration;
@@ -19,6 +21,11 @@ public final class RedisFeatureSink extends RedisHashSink<Row> {
     public RedisFeatureSink(String uri, Duration ttl, int batchSize, Duration maxDelay, int maxAttempts, Duration firstBackoff) {
         super(uri, RedisFeatureStore.KEY_PREFIX, "redisFeature", ttl, batchSize, maxDelay, maxAttempts, firstBackoff,
                 RedisFeatureSink::toUpdate);
+    }
+
+    /** The sink the feature job runs with: pipelines of 500 updates, 8 attempts from a 200 ms backoff. */
+    public static RedisFeatureSink standard(String uri, Duration ttl, Duration maxDelay) {
+        return new RedisFeatureSink(uri, ttl, 500, maxDelay, 8, Duration.ofMillis(200));
     }
 
     /** The Redis hash fields of a feature row: non-null features as strings, plus the definition version. */

@@ -1,7 +1,7 @@
 package io.clinicalpipeline.generator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clinicalpipeline.events.EventKind;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

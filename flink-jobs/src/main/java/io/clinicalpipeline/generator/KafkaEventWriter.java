@@ -2,30 +2,19 @@ package io.clinicalpipeline.generator;
 
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -55,76 +44,6 @@ public final class KafkaEventWriter implements AutoCloseable {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    /** Creates missing topics (records kept forever) and waits until every partition has a leader. */
-    public static void createTopics(String bootstrap, Topics topics, int partitions) throws ExecutionException, InterruptedException {
-        createTopics(bootstrap, topics.all(), partitions);
-    }
-
-    /**
-     * Creates the missing ones of {@code names} (existing topics are left as they are) and waits for their leaders:
-     * a producer that meets a topic being auto-created retries for seconds and, idempotent, can stall on
-     * out-of-order sequence errors.
-     */
-    public static void createTopics(String bootstrap, List<String> names, int partitions) throws ExecutionException, InterruptedException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : names) {
-                if (!existing.contains(topic)) {
-                    // Simulated events carry past timestamps; time-based retention would delete them at once.
-                    missing.add(new NewTopic(topic, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
-                }
-            }
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-            awaitLeaders(admin, names);
-        }
-    }
-
-    /**
-     * A created topic takes a moment to get partition leaders; sending before that only burns retries. Until the
-     * metadata has reached the broker, describing or listing offsets can also fail with "unknown topic or partition",
-     * which the admin client does not retry.
-     */
-    private static void awaitLeaders(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (true) {
-            try {
-                if (leadersServe(admin, topics)) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + topics + " still have partitions without a leader after 60 s; "
-                        + "check that the Kafka broker is healthy (is it fenced or out of disk?)");
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static boolean leadersServe(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
-        var described = admin.describeTopics(topics).allTopicNames().get().values();
-        boolean ready = described.stream().flatMap(d -> d.partitions().stream())
-                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-        if (!ready) {
-            return false;
-        }
-        // The metadata names a leader before that broker's replica manager acts as one; ListOffsets is served
-        // by the leader replica only.
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        described.forEach(d -> d.partitions().forEach(
-                p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-        admin.listOffsets(partitions).all().get();
-        return true;
     }
 
     /**

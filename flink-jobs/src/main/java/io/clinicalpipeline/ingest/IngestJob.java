@@ -78,6 +78,22 @@ public final class IngestJob {
         }
     }
 
+    /** A record as its bronze table's row: unchanged, with its Kafka coordinates, partitioned by the hour it was sent. */
+    public static Row bronzeRow(BronzeRecord r) {
+        ZonedDateTime at = Instant.ofEpochMilli(r.kafkaTimestamp).atZone(ZoneOffset.UTC);
+        Row row = Row.withNames();
+        row.setField("topic", r.topic);
+        row.setField("kafka_partition", r.partition);
+        row.setField("kafka_offset", r.offset);
+        row.setField("kafka_timestamp", Instant.ofEpochMilli(r.kafkaTimestamp));
+        row.setField("kafka_key", r.key);
+        row.setField("payload", r.payload);
+        row.setField("ingest_time", Instant.ofEpochMilli(r.ingestTime));
+        row.setField("dt", at.toLocalDate().toString());
+        row.setField("hr", at.getHour() < 10 ? "0" + at.getHour() : Integer.toString(at.getHour()));
+        return row;
+    }
+
     /** One named row per record, in the side output of its topic's bronze table. */
     static final class RouteByTopic extends ProcessFunction<BronzeRecord, Void> {
         private static final long serialVersionUID = 1L;
@@ -105,17 +121,7 @@ public final class IngestJob {
         @Override
         public void processElement(BronzeRecord r, Context ctx, Collector<Void> out) {
             EventKind kind = topics.kindOf(r.topic);
-            ZonedDateTime at = Instant.ofEpochMilli(r.kafkaTimestamp).atZone(ZoneOffset.UTC);
-            Row row = Row.withNames();
-            row.setField("topic", r.topic);
-            row.setField("kafka_partition", r.partition);
-            row.setField("kafka_offset", r.offset);
-            row.setField("kafka_timestamp", Instant.ofEpochMilli(r.kafkaTimestamp));
-            row.setField("kafka_key", r.key);
-            row.setField("payload", r.payload);
-            row.setField("ingest_time", Instant.ofEpochMilli(r.ingestTime));
-            row.setField("dt", at.toLocalDate().toString());
-            row.setField("hr", at.getHour() < 10 ? "0" + at.getHour() : Integer.toString(at.getHour()));
+            Row row = bronzeRow(r);
             ctx.output(tags.get(kind), row);
             counters.get(kind).inc();
             offsetsRead.add(r);

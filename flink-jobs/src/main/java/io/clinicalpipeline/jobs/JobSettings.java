@@ -22,6 +22,10 @@ public record JobSettings(
         String checkpointDir,
         Duration dedupTtl) {
 
+    public JobSettings withBootstrap(String servers) {
+        return new JobSettings(servers, topics, lakehouse, database, checkpointInterval, checkpointDir, dedupTtl);
+    }
+
     public JobSettings withCheckpointDir(String dir) {
         return new JobSettings(bootstrap, topics, lakehouse, database, checkpointInterval, dir, dedupTtl);
     }

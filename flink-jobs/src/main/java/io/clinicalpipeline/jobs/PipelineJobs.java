@@ -1,30 +1,37 @@
 package io.clinicalpipeline.jobs;
 
 import io.clinicalpipeline.events.BronzeRecord;
+import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
-import io.clinicalpipeline.generator.KafkaEventWriter;
 import io.clinicalpipeline.ingest.IngestAudit;
 import io.clinicalpipeline.ingest.IngestJob;
 import io.clinicalpipeline.ingest.OffsetsRead;
+import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.lake.TableStreams;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import io.clinicalpipeline.silver.SilverJob;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
 import org.apache.paimon.catalog.Catalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -72,7 +79,22 @@ public final class PipelineJobs {
      * @return how many records the job read
      */
     public static long awaitBoundedIngest(JobClient ingest, JobSettings s) throws Exception {
-        Map<OffsetsRead.Partition, OffsetsRead.Range> read = OffsetsRead.of(ingest.getJobExecutionResult().get());
+        return verifyBoundedIngest(ingest, s, ingest.getJobExecutionResult().get());
+    }
+
+    /** With a limit: a bounded ingest still running after {@code timeout} is cancelled, and this fails saying so. */
+    public static long awaitBoundedIngest(JobClient ingest, JobSettings s, Duration timeout) throws Exception {
+        try {
+            return verifyBoundedIngest(ingest, s, ingest.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            ingest.cancel().get();
+            throw new IllegalStateException("the bounded ingest job " + ingest.getJobID() + " had not finished after "
+                    + timeout.toSeconds() + " s and was cancelled; its dashboard page shows which task is still running", e);
+        }
+    }
+
+    private static long verifyBoundedIngest(JobClient ingest, JobSettings s, JobExecutionResult result) throws Exception {
+        Map<OffsetsRead.Partition, OffsetsRead.Range> read = OffsetsRead.of(result);
         List<IngestAudit.Mismatch> mismatches;
         try (Catalog catalog = s.lakehouse().openCatalog()) {
             mismatches = IngestAudit.audit(read, s.topics(), new PaimonCounts(catalog, s.database()));
@@ -100,7 +122,15 @@ public final class PipelineJobs {
         s.lakehouse().createTables(tEnv, silverDatabase);
         TableStreams bronze = new TableStreams(tEnv, s.database());
         TableStreams silver = new TableStreams(tEnv, silverDatabase);
-        SilverJob.build(bronze, silver, s.topics(), s.dedupTtl());
+        Map<EventKind, DataStream<Row>> bronzeRows = new EnumMap<>(EventKind.class);
+        for (EventKind kind : EventKind.values()) {
+            bronzeRows.put(kind, bronze.read(kind.bronzeTable()));
+        }
+        SilverJob.Output out = SilverJob.build(bronzeRows, silver::rowType, s.topics(), s.dedupTtl());
+        out.silver().forEach((kind, rows) -> silver.write(kind.silverTable(), rows));
+        silver.write(SilverJob.QUARANTINE, out.quarantine());
+        silver.write(SilverJob.DEAD_LETTER, out.deadLetter());
+        silver.write(SilverJob.DUPLICATES, out.duplicates());
         silver.attach();
         return env.executeAsync(SILVER_JOB + "-" + mode.name().toLowerCase());
     }
@@ -120,8 +150,20 @@ public final class PipelineJobs {
         try (Catalog catalog = s.lakehouse().openCatalog()) {
             FeatureCatalogTable.publish(catalog, featureDatabase);
         }
+        TableStreams silver = new TableStreams(tEnv, s.database());
         TableStreams features = new TableStreams(tEnv, featureDatabase);
-        FeatureJob.build(new TableStreams(tEnv, s.database()), features, f);
+        Map<EventKind, DataStream<Row>> changes = new EnumMap<>(EventKind.class);
+        for (EventKind kind : EventKind.values()) {
+            if (FeatureJob.INPUTS.containsKey(kind)) {
+                changes.put(kind, silver.readChanges(kind.silverTable()));
+            }
+        }
+        FeatureJob.Output out = FeatureJob.build(changes, features::rowType, f);
+        features.write(FeatureJob.FEATURES_TABLE, out.features());
+        features.write(FeatureJob.LATE_TABLE, out.late());
+        if (f.redis() != null) {
+            out.features().sinkTo(f.redis()).name("redis-online-features").uid("redis-online-features");
+        }
         features.attach();
         return env.executeAsync(FEATURES_JOB + "-" + mode.name().toLowerCase());
     }
@@ -152,7 +194,7 @@ public final class PipelineJobs {
                                          JobSettings s, String featureDatabase, RiskPolicy policy,
                                          ScoringJob.Sinks sinks) throws Exception {
         if (sinks.alertsTopic() != null) {
-            KafkaEventWriter.createTopics(sinks.bootstrap(), List.of(sinks.alertsTopic()), 2);
+            KafkaTopics.createTopics(sinks.bootstrap(), List.of(sinks.alertsTopic()), 2);
         }
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);

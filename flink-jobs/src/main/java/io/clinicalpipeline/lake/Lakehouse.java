@@ -9,6 +9,7 @@ import org.apache.paimon.options.Options;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,10 @@ public final class Lakehouse implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String DEFAULT_DATABASE = "clinical";
+
+    /** The DDL of the pipeline's tables, in the order it runs (after {@code 00_init.sql}, the catalog). */
+    static final List<String> TABLE_SCRIPTS = List.of("01_bronze_tables.sql", "02_silver_tables.sql", "03_feature_tables.sql",
+            "04_model_tables.sql");
 
     private final String warehouse;
 
@@ -43,10 +48,7 @@ public final class Lakehouse implements Serializable {
     /** Creates the pipeline's tables in {@code database} if they do not exist yet. */
     public void createTables(TableEnvironment tEnv, String database) {
         use(tEnv, database);
-        run(tEnv, "01_bronze_tables.sql", database);
-        run(tEnv, "02_silver_tables.sql", database);
-        run(tEnv, "03_feature_tables.sql", database);
-        run(tEnv, "04_model_tables.sql", database);
+        TABLE_SCRIPTS.forEach(script -> run(tEnv, script, database));
     }
 
     /** The same, without a job environment (DDL needs no cluster). */

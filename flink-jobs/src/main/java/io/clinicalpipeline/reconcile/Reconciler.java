@@ -1,17 +1,14 @@
 package io.clinicalpipeline.reconcile;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
+import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.PaimonCounts;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.SerializationFeature;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 
@@ -111,33 +107,33 @@ public final class Reconciler {
     /** Records currently held per topic: end offset minus start offset over all partitions. */
     public static Map<String, Long> kafkaCounts(String bootstrap, Topics topics) throws ExecutionException, InterruptedException {
         Map<String, Long> counts = new HashMap<>();
-        kafkaPartitionCounts(bootstrap, topics).forEach((partition, n) -> counts.merge(partition.get(0), n, Long::sum));
+        KafkaTopics.recordsPerPartition(bootstrap, topics).forEach((partition, n) -> counts.merge(partition.get(0), n, Long::sum));
         return counts;
     }
 
-    /** Records currently held per partition, keyed by [topic, partition] as strings (as {@link PaimonCounts#countBy} keys). */
-    public static Map<List<String>, Long> kafkaPartitionCounts(String bootstrap, Topics topics)
-            throws ExecutionException, InterruptedException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            List<String> existing = new ArrayList<>(admin.listTopics().names().get());
-            existing.retainAll(topics.all());
-            Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames().get();
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            described.values().forEach(d -> d.partitions().forEach(p -> {
-                TopicPartition tp = new TopicPartition(d.name(), p.partition());
-                earliest.put(tp, OffsetSpec.earliest());
-                latest.put(tp, OffsetSpec.latest());
-            }));
-            var start = admin.listOffsets(earliest).all().get();
-            var end = admin.listOffsets(latest).all().get();
-            Map<List<String>, Long> counts = new HashMap<>();
-            end.forEach((tp, info) -> counts.put(List.of(tp.topic(), Integer.toString(tp.partition())),
-                    info.offset() - start.get(tp).offset()));
-            return counts;
+    /**
+     * Prints the reconciliation (and writes it as JSON to {@code summary} unless null), with what is short when
+     * the layers do not add up; returns whether they do.
+     */
+    public static boolean report(String bootstrap, Topics topics, PaimonCounts counts, Path summary, PrintStream out)
+            throws ExecutionException, InterruptedException, IOException {
+        List<TopicAccount> accounts = reconcile(bootstrap, topics, counts);
+        out.print(render(accounts));
+        if (summary != null) {
+            writeJson(accounts, summary);
+            out.println("reconcile: summary written to " + summary.toAbsolutePath());
         }
+        List<String> lagging = lagging(accounts, topics);
+        if (lagging.isEmpty()) {
+            out.println("reconcile: every record is accounted for");
+            return true;
+        }
+        out.println("reconcile: MISMATCH - records are missing or extra:");
+        lagging.forEach(line -> out.println("  " + line));
+        out.println("reconcile: jobs that are still running commit at their next checkpoint: run reconcile again "
+                + "after it. A bounded ingest (ingest --bounded, the demo) checks bronze against what it read when it "
+                + "finishes and fails if they differ, so a shortfall it reported as finished is a defect to report.");
+        return false;
     }
 
     public static String render(List<TopicAccount> accounts) {

@@ -37,6 +37,9 @@ import java.util.Map;
  * without any promoted model does not grow without bound.
  */
 public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, Row, ModelRoute, Prediction> {
+    /** The counter of rows scored, per subtask. */
+    public static final String SCORED_ROWS = "scoredRows";
+
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoreFeatures.class);
     public static final MapStateDescriptor<Long, ModelRoute> ROUTES =
@@ -76,7 +79,7 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         waiting = getRuntimeContext().getListState(waitingDescriptor());
         waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
         var metrics = getRuntimeContext().getMetricGroup();
-        scored = metrics.counter("scoredRows");
+        scored = metrics.counter(SCORED_ROWS);
         scoredByChallenger = metrics.counter("scoredByChallenger");
         waitedForModel = metrics.counter("rowsWaitedForModel");
         droppedWaiting = metrics.counter("rowsDroppedWaitingForModel");

@@ -1,9 +1,9 @@
 package io.clinicalpipeline.scoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clinicalpipeline.features.RedisFeatureStore;
-import io.clinicalpipeline.features.RedisHashSink;
 import io.clinicalpipeline.lake.TableStreams;
+import io.clinicalpipeline.online.RedisFeatureStore;
+import io.clinicalpipeline.online.RedisHashSink;
 import io.clinicalpipeline.registry.ModelRegistry;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -17,17 +17,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The classifiers {@code train} fits after the tabular encoder, with their hyperparameters under the command-line
- * names {@code --grid} and the registry use, and their defaults.
+ * The classifiers {@code train} fits after the tabular encoder, with their hyperparameters by the names of their
+ * Flink ML params (as the registry records them) and their defaults.
  */
 public enum Algorithm {
-    LR("logistic regression", "Newton rounds", ", converged", ", NOT converged: raise --max-iter or --reg") {
+    LR("logistic regression", "Newton rounds", ", converged", ", NOT converged: raise maxIter or reg") {
         @Override
         Map<String, Double> defaults() {
             Map<String, Double> d = new LinkedHashMap<>();
             d.put("reg", 0.0);
-            d.put("elastic-net", 0.0);
-            d.put("max-iter", 50.0);
+            d.put("elasticNet", 0.0);
+            d.put("maxIter", 50.0);
             d.put("tol", 1e-8);
             return d;
         }
@@ -37,7 +37,7 @@ public enum Algorithm {
             StandardScalerModel scaler = new StandardScaler().setInputCol(ENCODED).setOutputCol("features")
                     .setWithMean(true).fit(encoded);
             LogisticRegressionModel lr = new LogisticRegression().setLabelCol(TrainInput.LABEL).setReg(p.get("reg"))
-                    .setElasticNet(p.get("elastic-net")).setMaxIter(p.get("max-iter").intValue()).setTol(p.get("tol"))
+                    .setElasticNet(p.get("elasticNet")).setMaxIter(p.get("maxIter").intValue()).setTol(p.get("tol"))
                     .setClassWeight(classWeight).setScratchDir(scratchDir).fit(scaler.transform(encoded)[0]);
             return new Fitted(List.of(scaler, lr), lr.trace(), null);
         }
@@ -47,23 +47,23 @@ public enum Algorithm {
         @Override
         Map<String, Double> defaults() {
             Map<String, Double> d = new LinkedHashMap<>();
-            d.put("max-iter", 20.0);
-            d.put("max-depth", GbtClassifierParams.MAX_DEPTH.defaultValue.doubleValue());
-            d.put("max-bins", GbtClassifierParams.MAX_BINS.defaultValue.doubleValue());
-            d.put("step-size", GbtClassifierParams.STEP_SIZE.defaultValue);
-            d.put("reg-lambda", GbtClassifierParams.REG_LAMBDA.defaultValue);
-            d.put("min-instances", GbtClassifierParams.MIN_INSTANCES_PER_NODE.defaultValue.doubleValue());
-            d.put("min-info-gain", GbtClassifierParams.MIN_INFO_GAIN.defaultValue);
+            d.put("maxIter", 20.0);
+            d.put("maxDepth", GbtClassifierParams.MAX_DEPTH.defaultValue.doubleValue());
+            d.put("maxBins", GbtClassifierParams.MAX_BINS.defaultValue.doubleValue());
+            d.put("stepSize", GbtClassifierParams.STEP_SIZE.defaultValue);
+            d.put("regLambda", GbtClassifierParams.REG_LAMBDA.defaultValue);
+            d.put("minInstancesPerNode", GbtClassifierParams.MIN_INSTANCES_PER_NODE.defaultValue.doubleValue());
+            d.put("minInfoGain", GbtClassifierParams.MIN_INFO_GAIN.defaultValue);
             return d;
         }
 
         @Override
         Fitted fit(Table encoded, Map<String, Double> p, String classWeight, String scratchDir) {
             GbtClassifierModel gbt = new GbtClassifier().setFeaturesCol(ENCODED).setLabelCol(TrainInput.LABEL)
-                    .setMaxIter(p.get("max-iter").intValue()).setMaxDepth(p.get("max-depth").intValue())
-                    .setMaxBins(p.get("max-bins").intValue()).setStepSize(p.get("step-size"))
-                    .setRegLambda(p.get("reg-lambda")).setMinInstancesPerNode(p.get("min-instances").intValue())
-                    .setMinInfoGain(p.get("min-info-gain")).setClassWeight(classWeight).setScratchDir(scratchDir)
+                    .setMaxIter(p.get("maxIter").intValue()).setMaxDepth(p.get("maxDepth").intValue())
+                    .setMaxBins(p.get("maxBins").intValue()).setStepSize(p.get("stepSize"))
+                    .setRegLambda(p.get("regLambda")).setMinInstancesPerNode(p.get("minInstancesPerNode").intValue())
+                    .setMinInfoGain(p.get("minInfoGain")).setClassWeight(classWeight).setScratchDir(scratchDir)
                     .fit(encoded);
             return new Fitted(List.of(gbt), gbt.trace(), gbt.modelData().importance());
         }
@@ -87,7 +87,7 @@ public enum Algorithm {
     /** The stages fitted after the encoder, how the fit went, and each encoded feature's gain (null: none). */
     record Fitted(List<Model<?>> stages, TrainingTrace trace, double[] importance) {}
 
-    /** Hyperparameters by command-line name, with their defaults, in a stable order. */
+    /** Hyperparameters by param name, with their defaults, in a stable order. */
     abstract Map<String, Double> defaults();
 
     abstract Fitted fit(Table encoded, Map<String, Double> params, String classWeight, String scratchDir);
@@ -97,7 +97,7 @@ public enum Algorithm {
         Map<String, Double> all = defaults();
         for (Map.Entry<String, Double> e : params.entrySet()) {
             if (!all.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("--" + e.getKey() + " does not apply to --algorithm " + name()
+                throw new IllegalArgumentException(e.getKey() + " does not apply to " + id()
                         + " (it takes " + String.join(", ", all.keySet()) + ")");
             }
             all.put(e.getKey(), e.getValue());
@@ -123,16 +123,17 @@ public enum Algorithm {
         return trace.converged() ? converged : notConverged;
     }
 
-    public String cliName() {
+    /** The short name: lr, gbt. */
+    public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     public static Algorithm of(String name) {
         for (Algorithm a : values()) {
-            if (a.cliName().equals(name)) {
+            if (a.id().equals(name)) {
                 return a;
             }
         }
-        throw new IllegalArgumentException("--algorithm " + name + " is not available; use lr or gbt");
+        throw new IllegalArgumentException("algorithm " + name + " is not available; use lr or gbt");
     }
 }

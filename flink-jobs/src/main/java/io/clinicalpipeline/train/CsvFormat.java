@@ -63,7 +63,7 @@ public record CsvFormat(char delimiter, boolean header, List<String> columns, Li
         List<String> columns;
         if (names != null && !names.isEmpty()) {
             if (names.size() != width) {
-                throw new IllegalArgumentException("--columns names " + names.size() + " columns but " + path + " has "
+                throw new IllegalArgumentException(names.size() + " column names are given but " + path + " has "
                         + width + " fields per line (delimiter '" + printable(delimiter) + "')");
             }
             columns = List.copyOf(names);
@@ -76,7 +76,7 @@ public record CsvFormat(char delimiter, boolean header, List<String> columns, Li
             }
         }
         if (new HashSet<>(columns).size() != columns.size()) {
-            throw new IllegalArgumentException("column names " + columns + " repeat; name them with --columns");
+            throw new IllegalArgumentException("column names " + columns + " repeat; give each column its own name");
         }
         List<Boolean> numeric = new ArrayList<>();
         for (int c = 0; c < width; c++) {
@@ -105,7 +105,7 @@ public record CsvFormat(char delimiter, boolean header, List<String> columns, Li
         int i = columns.indexOf(column);
         if (i < 0) {
             throw new IllegalArgumentException("column '" + column + "' is not in the CSV; its columns are " + columns
-                    + (header ? "" : " (no header was found: name them with --columns a,b,…)"));
+                    + (header ? "" : " (no header was found: give the column names)"));
         }
         return i;
     }

@@ -20,8 +20,8 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.types.Row;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -137,7 +137,7 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
         lake.createTables(tEnv, database);
         Table source = tEnv.from(tableName);
         if (!tableName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("table name '" + tableName + "' must be a plain identifier; the database is --database");
+            throw new IllegalArgumentException("table name '" + tableName + "' must be a plain identifier, without its database");
         }
         Map<String, Object> lineage = new LinkedHashMap<>();
         lineage.put("paimon_table", database + "." + tableName);

@@ -151,7 +151,7 @@ public final class Trainer {
             }
         }
         if (scored.isEmpty()) {
-            throw new IllegalArgumentException("no test rows: raise --test-fraction");
+            throw new IllegalArgumentException("no test rows: raise the test fraction");
         }
         double[] scores = new double[scored.size()];
         double[] labels = new double[scored.size()];

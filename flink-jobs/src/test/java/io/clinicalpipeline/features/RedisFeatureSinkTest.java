@@ -2,6 +2,7 @@ package io.clinicalpipeline.features;
 
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.PatientHistory;
+import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.runtime.LocalRedis;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
@@ -96,7 +97,7 @@ class RedisFeatureSinkTest {
         public Row map(Long n) throws Exception {
             if (n == 2) {
                 try (RedisFeatureStore store = new RedisFeatureStore(uri, Duration.ofHours(1), 1, Duration.ofMillis(1))) {
-                    io.clinicalpipeline.jobs.Await.until(() -> !store.get("P1").isEmpty(), Duration.ofSeconds(60),
+                    io.clinicalpipeline.runtime.Await.until(() -> !store.get("P1").isEmpty(), Duration.ofSeconds(60),
                             () -> "the first row in Redis: the max-delay flush did not run");
                 }
             }

@@ -2,12 +2,11 @@ package io.clinicalpipeline.it;
 
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
-import io.clinicalpipeline.generator.KafkaEventWriter;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
+import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonCounts;
-import io.clinicalpipeline.reconcile.Reconciler;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,7 +48,7 @@ class BoundedIngestIT {
         Lakehouse lake = new Lakehouse(SharedRuntime.newDirectory("warehouse").toString());
         JobSettings settings = new JobSettings(runtime.bootstrap(), topics, lake, "clinical", Duration.ofMillis(100),
                 SharedRuntime.newDirectory("checkpoints").toUri().toString(), Duration.ZERO);
-        KafkaEventWriter.createTopics(runtime.bootstrap(), topics, 2);
+        KafkaTopics.createTopics(runtime.bootstrap(), topics, 2);
         // Partition sizes far apart, so one source subtask's input ends long before the other's.
         Map<TopicPartition, Integer> sizes = new HashMap<>();
         sizes.put(new TopicPartition(topics.topic(EventKind.PATIENTS), 0), 1);
@@ -76,7 +75,7 @@ class BoundedIngestIT {
                     }
                 }
             }
-            Map<List<String>, Long> kafka = Reconciler.kafkaPartitionCounts(runtime.bootstrap(), topics);
+            Map<List<String>, Long> kafka = KafkaTopics.recordsPerPartition(runtime.bootstrap(), topics);
             kafka.values().removeIf(n -> n == 0);
             assertEquals(kafka, bronze, "records per [topic, partition] in Kafka and in bronze");
             assertTrue(endOfInputCommits.isEmpty(), "records committed only at the end of input, where Paimon can drop "

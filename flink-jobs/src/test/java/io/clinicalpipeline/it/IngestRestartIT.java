@@ -5,11 +5,12 @@ import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.generator.EventGenerator;
 import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.generator.KafkaEventWriter;
-import io.clinicalpipeline.jobs.Await;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
+import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
@@ -45,7 +46,7 @@ class IngestRestartIT {
         JobSettings settings = new JobSettings(runtime.bootstrap(), topics, lake, "clinical", Duration.ofMillis(500),
                 checkpoints.toUri().toString(), Duration.ZERO);
         Set<String> sent = ConcurrentHashMap.newKeySet();
-        KafkaEventWriter.createTopics(runtime.bootstrap(), topics, 2);
+        KafkaTopics.createTopics(runtime.bootstrap(), topics, 2);
         GeneratorConfig first = GeneratorConfig.defaults(20, Duration.ofHours(2), 21);
         KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), topics);
         produce(writer, first, sent);

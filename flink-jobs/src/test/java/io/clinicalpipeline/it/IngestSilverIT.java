@@ -7,13 +7,14 @@ import io.clinicalpipeline.generator.Expected;
 import io.clinicalpipeline.generator.GeneratedEvent;
 import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.generator.KafkaEventWriter;
-import io.clinicalpipeline.jobs.Await;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
+import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.reconcile.Reconciler;
 import io.clinicalpipeline.reconcile.TopicAccount;
+import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
@@ -58,7 +59,7 @@ class IngestSilverIT {
                 SharedRuntime.newDirectory("checkpoints").toUri().toString(), Duration.ZERO);
         GeneratorConfig config = GeneratorConfig.defaults(40, Duration.ofHours(4), 42)
                 .withFaultRates(0.03, 0.03, 0.02, 0.03, 0.04, 0.04);
-        KafkaEventWriter.createTopics(runtime.bootstrap(), topics, 2);
+        KafkaTopics.createTopics(runtime.bootstrap(), topics, 2);
         try (KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), topics)) {
             writer.write(new EventGenerator(config), 0, counts -> { },
                     (event, meta) -> sent.put(key(meta.topic(), meta.partition(), meta.offset()), event));

@@ -88,8 +88,8 @@ class TrainCommandIT {
         assertEquals(303, m.get("rows_train").asLong() + m.get("rows_test").asLong());
         assertTrue(m.get("auroc").asDouble() > 0.8, "AUROC " + m.get("auroc"));
         assertEquals(6, m.get("rounds").asInt(), "one round per tree");
-        assertEquals(3.0, m.get("params").get("max-depth").asDouble());
-        assertEquals(0.5, m.get("params").get("step-size").asDouble());
+        assertEquals(3.0, m.get("params").get("maxDepth").asDouble());
+        assertEquals(0.5, m.get("params").get("stepSize").asDouble());
         JsonNode importance = m.get("feature_importance");
         double shares = 0;
         for (JsonNode share : importance) {

@@ -1,0 +1,134 @@
+package io.clinicalpipeline.online;
+
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Per-patient hashes into Redis through {@link RedisFeatureStore}'s event-time guard. Only each patient's newest
+ * buffered update is kept (older ones would all be refused by the guard, at the cost of a full hash each).
+ * Updates are buffered and written as one pipeline when the batch is full, when the oldest buffered update has
+ * waited {@code maxDelay} (a quiet ward's update must not wait for a checkpoint to be seen online), and at every
+ * checkpoint ({@code flush}), so a completed checkpoint implies Redis has every update before it; after a
+ * restart the replayed updates are refused or rewritten identically by the guard.
+ */
+public class RedisHashSink<T> implements Sink<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** The hash a value becomes. */
+    public interface ToUpdate<T> extends Serializable {
+        RedisFeatureStore.Update apply(T value);
+    }
+
+    private final String uri;
+    private final String keyPrefix;
+    private final String metricPrefix;
+    private final Duration ttl;
+    private final int batchSize;
+    private final Duration maxDelay;
+    private final int maxAttempts;
+    private final Duration firstBackoff;
+    private final ToUpdate<T> toUpdate;
+
+    /**
+     * @param keyPrefix    e.g. {@code features:}: the key is the prefix and the patient id
+     * @param metricPrefix counters are this plus {@code Writes}, {@code WritesRefusedAsOlder}, {@code UpdatesCoalesced}
+     * @param maxDelay     longest an update waits in the buffer; zero: only when full and at checkpoints
+     */
+    public RedisHashSink(String uri, String keyPrefix, String metricPrefix, Duration ttl, int batchSize, Duration maxDelay,
+                         int maxAttempts, Duration firstBackoff, ToUpdate<T> toUpdate) {
+        this.uri = uri;
+        this.keyPrefix = keyPrefix;
+        this.metricPrefix = metricPrefix;
+        this.ttl = ttl;
+        this.batchSize = batchSize;
+        this.maxDelay = maxDelay;
+        this.maxAttempts = maxAttempts;
+        this.firstBackoff = firstBackoff;
+        this.toUpdate = toUpdate;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public SinkWriter<T> createWriter(InitContext context) {
+        return new Writer<>(new RedisFeatureStore(uri, keyPrefix, ttl, maxAttempts, firstBackoff), batchSize,
+                maxDelay.toMillis(), context.getProcessingTimeService(), context.metricGroup(), metricPrefix, toUpdate);
+    }
+
+    private static final class Writer<T> implements SinkWriter<T> {
+        private final RedisFeatureStore store;
+        private final int batchSize;
+        private final long maxDelayMillis;
+        private final ProcessingTimeService time;
+        private final ToUpdate<T> toUpdate;
+        /** The newest buffered update per patient: an older one would only be refused by the guard. */
+        private final Map<String, RedisFeatureStore.Update> buffer = new LinkedHashMap<>();
+        private final Counter written;
+        private final Counter refused;
+        private final Counter coalesced;
+        /** Bumped by every flush, so a timer set for an earlier buffer does not flush a newer one early. */
+        private long generation;
+
+        Writer(RedisFeatureStore store, int batchSize, long maxDelayMillis, ProcessingTimeService time, MetricGroup metrics,
+               String metricPrefix, ToUpdate<T> toUpdate) {
+            this.store = store;
+            this.toUpdate = toUpdate;
+            this.batchSize = batchSize;
+            this.maxDelayMillis = maxDelayMillis;
+            this.time = time;
+            this.written = metrics.counter(metricPrefix + "Writes");
+            this.refused = metrics.counter(metricPrefix + "WritesRefusedAsOlder");
+            this.coalesced = metrics.counter(metricPrefix + "UpdatesCoalesced");
+        }
+
+        @Override
+        public void write(T value, Context context) throws InterruptedException {
+            if (buffer.isEmpty() && maxDelayMillis > 0) {
+                long armedFor = generation;
+                // Timers run in the task's mailbox thread, never concurrently with write or flush.
+                time.registerTimer(time.getCurrentProcessingTime() + maxDelayMillis, now -> {
+                    if (generation == armedFor) {
+                        flush(false);
+                    }
+                });
+            }
+            RedisFeatureStore.Update update = toUpdate.apply(value);
+            RedisFeatureStore.Update buffered = buffer.get(update.patientId());
+            if (buffered != null) {
+                coalesced.inc();
+            }
+            // At an equal time the later row wins, as it would written one after the other (a correction).
+            if (buffered == null || update.eventTime() >= buffered.eventTime()) {
+                buffer.put(update.patientId(), update);
+            }
+            if (buffer.size() >= batchSize) {
+                flush(false);
+            }
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws InterruptedException {
+            generation++;
+            if (buffer.isEmpty()) {
+                return;
+            }
+            int applied = store.write(new ArrayList<>(buffer.values()));
+            written.inc(applied);
+            refused.inc(buffer.size() - applied);
+            buffer.clear();
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+}
