@@ -1,14 +1,12 @@
 package io.clinicalpipeline.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.generator.EventGenerator;
 import io.clinicalpipeline.generator.Expected;
-import io.clinicalpipeline.generator.GeneratedEvent;
 import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.generator.KafkaEventWriter;
 import io.clinicalpipeline.generator.Workloads;
@@ -42,13 +40,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -241,99 +236,20 @@ public final class FeaturesBench {
         double simulatedHours = rate * (warmupNanos + measureNanos + drainNanos) / 1e9 / (livePatients * 5.7) * 2 + 1;
         GeneratorConfig workload = GeneratorConfig.defaults(livePatients, Duration.ofMinutes(Math.round(simulatedHours * 60)), 7)
                 .withStart(Instant.now()).withFaultRates(0, 0, 0, 0, 0, 0);
-        LiveEvents live = new LiveEvents(new EventGenerator(workload), System.nanoTime() + warmupNanos, measureNanos, drainNanos);
-        try (KeyspaceWatch watch = KeyspaceWatch.start(runtime.redisUri(), RedisFeatureStore.KEY_PREFIX, live::online);
+        LiveEvents live = new LiveEvents(new EventGenerator(workload), System.nanoTime() + warmupNanos, measureNanos, drainNanos, 1);
+        try (KeyspaceWatch watch = KeyspaceWatch.start(runtime.redisUri(), RedisFeatureStore.KEY_PREFIX,
+                (patient, time, seen) -> live.online(0, patient, time, seen));
              KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), topics)) {
             writer.write(live, rate, sofar -> System.out.printf("bench: %,d live events sent, %,d of %,d measured ones online%n",
-                    Workloads.total(sofar), live.online(), live.measured()), (e, metadata) -> { });
+                    Workloads.total(sofar), live.online(0), live.measured()), (e, metadata) -> { });
         }
-        long[] latencies = live.latenciesNanos();
+        long[] latencies = live.latenciesNanos(0);
         Arrays.sort(latencies);
         return String.format("Kafka -> Redis latency at %,.0f events/s (%,d live patients, %,d events measured, %,d not online in time): "
                         + "p50 %,.0f ms, p99 %,.0f ms, max %,.0f ms",
                 rate, livePatients, live.measured(), live.measured() - latencies.length,
                 Measure.percentile(latencies, 0.50) / 1e6, Measure.percentile(latencies, 0.99) / 1e6,
                 latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1] / 1e6);
-    }
-
-    /**
-     * Generated events re-dated to the moment they are sent, so event time is wall-clock time and the
-     * feature job sees a live ward. Feature inputs sent after the warm-up and before the end of the
-     * measurement are awaited in Redis; sending goes on until they are all online or the drain time is up.
-     */
-    private static final class LiveEvents implements Iterator<GeneratedEvent> {
-        private final EventGenerator generator;
-        private final long measureFrom;
-        private final long measureUntil;
-        private final long stopBy;
-        private final Map<String, NavigableMap<Long, Long>> pending = new ConcurrentHashMap<>();
-        private final List<Long> latencies = new ArrayList<>();
-        private long lastEventTime;
-        private int measured;
-
-        LiveEvents(EventGenerator generator, long measureFrom, long measureNanos, long drainNanos) {
-            this.generator = generator;
-            this.measureFrom = measureFrom;
-            this.measureUntil = measureFrom + measureNanos;
-            this.stopBy = measureUntil + drainNanos;
-        }
-
-        @Override
-        public boolean hasNext() {
-            long now = System.nanoTime();
-            boolean allOnline = pending.values().stream().allMatch(Map::isEmpty);
-            return generator.hasNext() && (now < measureUntil || (!allOnline && now < stopBy));
-        }
-
-        @Override
-        public GeneratedEvent next() {
-            GeneratedEvent e = generator.next();
-            // Strictly increasing, so each measured event has a feature row of its own.
-            long eventTime = Math.max(System.currentTimeMillis(), lastEventTime + 1);
-            lastEventTime = eventTime;
-            ObjectNode event;
-            byte[] value;
-            try {
-                event = (ObjectNode) JSON.readTree(e.value());
-                event.put("event_time", Instant.ofEpochMilli(eventTime).toString());
-                value = JSON.writeValueAsBytes(event);
-            } catch (IOException ex) {
-                throw new IllegalStateException("the generator produced an event the bench cannot read", ex);
-            }
-            long now = System.nanoTime();
-            if (now >= measureFrom && now < measureUntil && FeatureJob.INPUTS.containsKey(e.kind())) {
-                pending.computeIfAbsent(e.patientId(), id -> new ConcurrentSkipListMap<>()).put(eventTime, now);
-                synchronized (this) {
-                    measured++;
-                }
-            }
-            return new GeneratedEvent(e.kind(), e.patientId(), value, eventTime, e.fault(), e.expected());
-        }
-
-        /** The patient's features in Redis are now valid at {@code eventTime}: every event up to it is online. */
-        void online(String patientId, long eventTime, long seenNanos) {
-            NavigableMap<Long, Long> waiting = pending.get(patientId);
-            if (waiting == null) {
-                return;
-            }
-            NavigableMap<Long, Long> arrived = waiting.headMap(eventTime, true);
-            synchronized (this) {
-                arrived.values().forEach(sent -> latencies.add(seenNanos - sent));
-            }
-            arrived.clear();
-        }
-
-        synchronized int measured() {
-            return measured;
-        }
-
-        synchronized int online() {
-            return latencies.size();
-        }
-
-        synchronized long[] latenciesNanos() {
-            return latencies.stream().mapToLong(Long::longValue).toArray();
-        }
     }
 
     /** Every row of patient_features through the Redis sink in a batch job, then redis-benchmark on the same server. */

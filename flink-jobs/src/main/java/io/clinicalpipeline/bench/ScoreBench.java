@@ -103,13 +103,7 @@ public final class ScoreBench {
                     Duration.ZERO);
             try (Catalog catalog = lake.openCatalog()) {
                 System.out.println("bench: phase 1/4, training and registering the " + algorithm + " model ...");
-                ModelRegistry registry = new ModelRegistry(catalog, DB);
-                String modelPath = ModelRegistry.directory(lake.warehouse(), DB, "bench", 1);
-                train(runtime, algorithm, modelPath);
-                LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-                registry.register(new ModelVersion(1, "bench", algorithm, "{}", COLUMNS, COLUMNS, 1, "{}", "{}",
-                        modelPath, null, now, ModelVersion.NONE, 0, now));
-                registry.promote(1, ModelVersion.PRODUCTION, 0, "bench");
+                String modelPath = registerProduction(runtime, catalog, lake, DB, algorithm);
 
                 System.out.printf(Locale.ROOT, "bench: phase 2/4, writing %,d feature rows of %,d patients ...%n",
                         (long) patients * perPatient, patients);
@@ -328,6 +322,19 @@ public final class ScoreBench {
                 GenericRow.of(BinaryString.fromString("bench"), BinaryString.fromString("production"), null,
                         BinaryString.fromString("bench_scores"), BinaryString.fromString(parquetPath),
                         BinaryString.fromString("bench score: every patient"))));
+    }
+
+    /** Trains the bench's model, saves it under the warehouse and makes it version 1 in production; returns its path. */
+    static String registerProduction(LocalRuntime runtime, Catalog catalog, Lakehouse lake, String database, String algorithm)
+            throws Exception {
+        ModelRegistry registry = new ModelRegistry(catalog, database);
+        String modelPath = ModelRegistry.directory(lake.warehouse(), database, "bench", 1);
+        train(runtime, algorithm, modelPath);
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        registry.register(new ModelVersion(1, "bench", algorithm, "{}", COLUMNS, COLUMNS, 1, "{}", "{}",
+                modelPath, null, now, ModelVersion.NONE, 0, now));
+        registry.promote(1, ModelVersion.PRODUCTION, 0, "bench");
+        return modelPath;
     }
 
     /** Fits encoder (→ scaler) → classifier on 20,000 rows labelled by a risk that rises with NEWS2 and lactate. */

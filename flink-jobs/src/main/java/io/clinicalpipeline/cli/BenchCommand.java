@@ -3,8 +3,10 @@ package io.clinicalpipeline.cli;
 import io.clinicalpipeline.bench.FeaturesBench;
 import io.clinicalpipeline.bench.IngestBench;
 import io.clinicalpipeline.bench.IngestSoak;
+import io.clinicalpipeline.bench.OnlineBench;
 import io.clinicalpipeline.bench.ScoreBench;
 import io.clinicalpipeline.bench.TrainBench;
+import io.clinicalpipeline.events.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +26,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
         + "--data-dir.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Features.class,
-                BenchCommand.Train.class, BenchCommand.Score.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Online.class,
+                BenchCommand.Features.class, BenchCommand.Train.class, BenchCommand.Score.class})
 final class BenchCommand extends CommandGroup {
 
     /** Benchmarks commit often, so a run is mostly work rather than waiting for checkpoints. */
@@ -114,6 +117,50 @@ final class BenchCommand extends CommandGroup {
             int failed = IngestSoak.run(new IngestSoak.Settings(runs, patients, hours, checkpoints.interval, load == Load.SILVER,
                     run.dataDir, run.timeout));
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    static final class OnlineDefaults extends CommandDefaults {
+        OnlineDefaults() {
+            super(Map.of("--checkpoint-interval", "10s", "--timeout", "10m"));
+        }
+    }
+
+    @Command(name = "online", defaultValueProvider = OnlineDefaults.class, description = "Live events at --rate into the online "
+            + "job (lakehouse path and checkpoints on), and for each the time from its Kafka send until Redis features:{id} "
+            + "holds it, until risk:{id} does, and until its alert is on risk-alerts; p50, p99 and max, what is missing, and "
+            + "whether the job kept up. Exits 1 if it fell behind.")
+    static final class Online implements Callable<Integer> {
+        @Mixin
+        CheckpointOptions checkpoints;
+
+        @Mixin
+        EventTimeOptions eventTime;
+
+        @Mixin
+        RunOptions run;
+
+        @Option(names = "--rate", paramLabel = "EVENTS/S", defaultValue = "2000", description = "live events sent per second")
+        double rate;
+
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "30", description = "how long latency is measured, after a 10 s warm-up")
+        int seconds;
+
+        @Option(names = "--patients", paramLabel = "N", defaultValue = "2000", description = "simulated patients sending events")
+        int patients;
+
+        @Option(names = "--no-lakehouse", description = "the online job writes only Redis and Kafka (no Paimon)")
+        boolean noLakehouse;
+
+        @Option(names = "--summary", paramLabel = "FILE", description = "also write the figures as JSON")
+        Path summary;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean keptUp = OnlineBench.run(new OnlineBench.Settings(rate, seconds, patients, checkpoints.interval,
+                    eventTime.settings(null, Duration.ZERO), eventTime.redisMaxDelay, !noLakehouse, run.dataDir, run.timeout,
+                    summary, Topics.defaults()));
+            return keptUp ? 0 : 1;
         }
     }
 

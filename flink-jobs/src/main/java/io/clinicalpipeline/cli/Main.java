@@ -15,7 +15,7 @@ import java.util.Properties;
         showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "A clinical patient-monitoring pipeline on Flink, Paimon, Kafka and Redis.",
         subcommands = {DemoCommand.class, GenerateCommand.class, IngestCommand.class, SilverCommand.class,
-                ReconcileCommand.class, FeaturesCommand.class, TrainCommand.class, ScoreCommand.class,
+                ReconcileCommand.class, FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, OnlineCommand.class,
                 ScoreBatchCommand.class, ModelCommand.class, SqlCommand.class, BenchCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main extends CommandGroup {

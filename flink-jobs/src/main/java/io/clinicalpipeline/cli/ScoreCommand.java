@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
@@ -28,20 +27,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     RedisOptions redis;
 
-    @Option(names = "--alerts-topic", paramLabel = "NAME", defaultValue = "risk-alerts",
-            description = "Kafka topic of RAISED/CLEARED alerts (needs --bootstrap)")
-    String alertsTopic;
-
-    @Option(names = "--medium-at", paramLabel = "P", defaultValue = "0.3", description = "score from which the risk band is MEDIUM")
-    double mediumAt;
-
-    @Option(names = "--alert-at", paramLabel = "P", defaultValue = "0.7", description = "score from which the band is HIGH and an "
-            + "alert is raised")
-    double alertAt;
-
-    @Option(names = "--clear-below", paramLabel = "P", defaultValue = "0.5", description = "an alert clears when the score falls "
-            + "below this (hysteresis)")
-    double clearBelow;
+    @Mixin
+    RiskOptions risk;
 
     @Option(names = "--features-database", paramLabel = "NAME", description = "database of patient_features (default: --database)")
     String featuresDatabase;
@@ -49,14 +36,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobSettings s = job.settings(job.kafka.bootstrap, Duration.ZERO);
-        RiskPolicy policy;
-        try {
-            policy = new RiskPolicy(mediumAt, alertAt, clearBelow);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        RiskPolicy policy = risk.policy(spec);
         ScoringJob.Sinks sinks = new ScoringJob.Sinks(redis.uri(), redis.ttl, job.kafka.bootstrap,
-                job.kafka.bootstrap == null ? null : alertsTopic);
+                job.kafka.bootstrap == null ? null : risk.alertsTopic);
         return Submit.await(PipelineJobs.startScoring(Submit.CONTEXT, s, featuresDatabase == null ? s.database() : featuresDatabase,
                 policy, sinks));
     }

@@ -38,6 +38,9 @@ import java.util.TreeSet;
  * {@code maxWaitMillis} after the first of them, once for all that arrived meanwhile (a backfill whose tables
  * are read at different speeds would otherwise recompute a patient's rows once per straggler).
  *
+ * <p>On the online path ({@code emitOnArrival}) no event waits at all: a patient's row is emitted when an event newer
+ * than their newest row arrives, in that patient's event-time order, and anything older corrects as above.
+ *
  * <p>No event waits for the watermark longer than {@code maxWaitMillis} of processing time: a lagging
  * input, or Flink's idleness handling declining to flush the last watermarks (it flushes only when the
  * input that goes idle last holds the minimum), must not hold a patient's online features back. The
@@ -48,6 +51,7 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
 
     private final long allowedLatenessMillis;
     private final long maxWaitMillis;
+    private final boolean emitOnArrival;
     private final OutputTag<PatientEvent> tooLate;
     private transient MapState<Long, List<PatientEvent>> pending;
     private transient ListState<PatientEvent> recent;
@@ -65,8 +69,17 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
      *     processing time; 0: events wait for the watermark however long, and each straggler corrects at once
      */
     public ComputeFeatures(long allowedLatenessMillis, long maxWaitMillis, OutputTag<PatientEvent> tooLate) {
+        this(allowedLatenessMillis, maxWaitMillis, false, tooLate);
+    }
+
+    /**
+     * @param emitOnArrival emit a patient's row as soon as an event newer than their newest row arrives, without
+     *     waiting for the watermark (the online path); an event at or before it corrects the rows from its time on
+     */
+    public ComputeFeatures(long allowedLatenessMillis, long maxWaitMillis, boolean emitOnArrival, OutputTag<PatientEvent> tooLate) {
         this.allowedLatenessMillis = allowedLatenessMillis;
         this.maxWaitMillis = maxWaitMillis;
+        this.emitOnArrival = emitOnArrival;
         this.tooLate = tooLate;
     }
 
@@ -88,7 +101,7 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
     public void processElement(PatientEvent e, Context ctx, Collector<Row> out) throws Exception {
         Long newest = newestRow.value();
         if (newest == null || e.eventTime > newest) {
-            if (e.eventTime > ctx.timerService().currentWatermark()) {
+            if (!emitOnArrival && e.eventTime > ctx.timerService().currentWatermark()) {
                 List<PatientEvent> atTime = pending.get(e.eventTime);
                 pending.put(e.eventTime, replace(atTime == null ? new ArrayList<>() : atTime, e));
                 ctx.timerService().registerEventTimeTimer(e.eventTime);
@@ -107,7 +120,8 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
             ListState<PatientEvent> into = PatientEvent.PROFILE.equals(e.kind) ? profiles : recent;
             into.update(replace(copy(into), e));
             Long dirty = dirtyFrom.value();
-            if (maxWaitMillis == 0) {
+            // Online, a second event at the patient's newest time (a lab drawn with the vitals) is news, not a straggler.
+            if (maxWaitMillis == 0 || (emitOnArrival && e.eventTime == newest)) {
                 correct(ctx.getCurrentKey(), e.eventTime, out);
             } else if (dirty == null || e.eventTime < dirty) {
                 // A replay delivers stragglers in bursts: one recomputation per patient and wait, not one per event.

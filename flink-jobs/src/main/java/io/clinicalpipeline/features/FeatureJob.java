@@ -2,6 +2,7 @@ package io.clinicalpipeline.features;
 
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.lake.TableStreams;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -47,18 +48,35 @@ public final class FeatureJob {
      * @param quietAfter how long the input must be quiet before the watermark catches up with the newest event
      * @param maxWait longest an event waits for the watermark (processing time) before its row is emitted anyway
      * @param redis where the job that runs this graph also writes its rows online, or null (batch mode, or Paimon only)
+     * @param emitOnArrival see {@link ComputeFeatures}: the online path emits without waiting for the watermark
      */
     public record Settings(Duration outOfOrderness, Duration allowedLateness, Duration quietAfter, Duration maxWait,
-                           RedisFeatureSink redis) implements Serializable {
+                           RedisFeatureSink redis, boolean emitOnArrival) implements Serializable {
+        public Settings(Duration outOfOrderness, Duration allowedLateness, Duration quietAfter, Duration maxWait,
+                        RedisFeatureSink redis) {
+            this(outOfOrderness, allowedLateness, quietAfter, maxWait, redis, false);
+        }
+
         public Settings withRedis(RedisFeatureSink sink) {
-            return new Settings(outOfOrderness, allowedLateness, quietAfter, maxWait, sink);
+            return new Settings(outOfOrderness, allowedLateness, quietAfter, maxWait, sink, emitOnArrival);
+        }
+
+        /** The online path: rows out as their events arrive, not when the watermark passes them. */
+        public Settings onArrival() {
+            return new Settings(outOfOrderness, allowedLateness, quietAfter, maxWait, redis, true);
         }
     }
 
     private FeatureJob() {}
 
     /** What the graph produces: feature rows, and the events that came too late to change any. */
-    public record Output(DataStream<Row> features, DataStream<Row> late) {}
+    public record Output(DataStream<Row> features, DataStream<Row> late) {
+        /** Into {@code patient_features} and {@code feature_late_events} of {@code tables}. */
+        public void write(TableStreams tables) {
+            tables.write(FEATURES_TABLE, features);
+            tables.write(LATE_TABLE, late);
+        }
+    }
 
     /**
      * @param silver each input kind's silver changes (see {@link #INPUTS}): inserts and updates are events
@@ -92,7 +110,8 @@ public final class FeatureJob {
         }
         SingleOutputStreamOperator<Row> features = events
                 .keyBy(e -> e.patientId)
-                .process(new ComputeFeatures(settings.allowedLateness().toMillis(), settings.maxWait().toMillis(), tooLate))
+                .process(new ComputeFeatures(settings.allowedLateness().toMillis(), settings.maxWait().toMillis(),
+                        settings.emitOnArrival(), tooLate))
                 .returns(rowTypes.apply(FEATURES_TABLE))
                 .name("compute-features").uid("compute-features");
         DataStream<Row> late = features.getSideOutput(tooLate).map(FeatureJob::lateRow).returns(rowTypes.apply(LATE_TABLE))

@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Kafka → bronze. Each record lands unchanged in its topic's append table with its Kafka coordinates.
@@ -64,18 +65,24 @@ public final class IngestJob {
 
     /** Routes records to their bronze tables; {@code tables.attach()} is left to the caller. */
     public static void build(DataStream<BronzeRecord> records, Topics topics, TableStreams tables) {
+        route(records, topics, tables::rowType).forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows));
+    }
+
+    /** Each kind's records as rows of its bronze table, from one routing operator. */
+    public static Map<EventKind, DataStream<Row>> route(DataStream<BronzeRecord> records, Topics topics,
+                                                        Function<String, TypeInformation<Row>> rowTypes) {
         Map<EventKind, OutputTag<Row>> tags = new EnumMap<>(EventKind.class);
         for (EventKind kind : EventKind.values()) {
-            tags.put(kind, new OutputTag<>("bronze-" + kind.name().toLowerCase(), tables.rowType(kind.bronzeTable())));
+            tags.put(kind, new OutputTag<>("bronze-" + kind.name().toLowerCase(), rowTypes.apply(kind.bronzeTable())));
         }
         SingleOutputStreamOperator<Void> routed = records
                 .process(new RouteByTopic(topics, tags))
                 .returns(TypeInformation.of(Void.class))
                 .name("route-by-topic")
                 .uid("route-by-topic");
-        for (EventKind kind : EventKind.values()) {
-            tables.write(kind.bronzeTable(), routed.getSideOutput(tags.get(kind)));
-        }
+        Map<EventKind, DataStream<Row>> byKind = new EnumMap<>(EventKind.class);
+        tags.forEach((kind, tag) -> byKind.put(kind, routed.getSideOutput(tag)));
+        return byKind;
     }
 
     /** A record as its bronze table's row: unchanged, with its Kafka coordinates, partitioned by the hour it was sent. */

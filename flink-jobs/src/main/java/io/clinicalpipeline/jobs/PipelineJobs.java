@@ -48,6 +48,9 @@ public final class PipelineJobs {
     public static final String SILVER_JOB = "clinical-silver";
     public static final String FEATURES_JOB = "clinical-features";
     public static final String SCORING_JOB = "clinical-scoring";
+    public static final String ONLINE_JOB = "clinical-online";
+    /** Kafka consumer group of the online job: it reads the topics on its own, beside the ingest job. */
+    public static final String ONLINE_GROUP = "clinical-online";
 
     private PipelineJobs() {}
 
@@ -127,10 +130,7 @@ public final class PipelineJobs {
             bronzeRows.put(kind, bronze.read(kind.bronzeTable()));
         }
         SilverJob.Output out = SilverJob.build(bronzeRows, silver::rowType, s.topics(), s.dedupTtl());
-        out.silver().forEach((kind, rows) -> silver.write(kind.silverTable(), rows));
-        silver.write(SilverJob.QUARANTINE, out.quarantine());
-        silver.write(SilverJob.DEAD_LETTER, out.deadLetter());
-        silver.write(SilverJob.DUPLICATES, out.duplicates());
+        writeSilver(out, silver);
         silver.attach();
         return env.executeAsync(SILVER_JOB + "-" + mode.name().toLowerCase());
     }
@@ -159,13 +159,58 @@ public final class PipelineJobs {
             }
         }
         FeatureJob.Output out = FeatureJob.build(changes, features::rowType, f);
-        features.write(FeatureJob.FEATURES_TABLE, out.features());
-        features.write(FeatureJob.LATE_TABLE, out.late());
+        out.write(features);
         if (f.redis() != null) {
             out.features().sinkTo(f.redis()).name("redis-online-features").uid("redis-online-features");
         }
         features.attach();
         return env.executeAsync(FEATURES_JOB + "-" + mode.name().toLowerCase());
+    }
+
+    /**
+     * The online path, one streaming job: Kafka → silver rules → features (emitted as each event arrives) → the
+     * registry's production model (and challenger) → Redis {@code features:{id}} and {@code risk:{id}} and the alerts
+     * topic, with no Paimon commit in between. With {@code lakehouse} the same operators' outputs also go to Paimon,
+     * exactly once at checkpoints: bronze, silver and its rejects, {@code patient_features} and {@code model_predictions}.
+     *
+     * @param f the feature settings; the online path emits on arrival whatever they say, and writes Redis if they name it
+     */
+    public static JobClient startOnline(Function<Configuration, StreamExecutionEnvironment> environments, JobSettings s,
+                                        FeatureJob.Settings f, RiskPolicy policy, ScoringJob.Sinks sinks, boolean lakehouse)
+            throws Exception {
+        if (sinks.alertsTopic() != null) {
+            KafkaTopics.createTopics(sinks.bootstrap(), List.of(sinks.alertsTopic()), 2);
+        }
+        StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        s.lakehouse().createTables(tEnv, s.database());
+        TableStreams tables = new TableStreams(tEnv, s.database());
+        DataStream<BronzeRecord> records = IngestJob.fromKafka(env, IngestJob.kafkaSource(s.bootstrap(), s.topics(), ONLINE_GROUP, false));
+        Map<EventKind, DataStream<Row>> bronze = IngestJob.route(records, s.topics(), tables::rowType);
+        SilverJob.Output silver = SilverJob.build(bronze, tables::rowType, s.topics(), s.dedupTtl());
+        Map<EventKind, DataStream<Row>> featureInputs = new EnumMap<>(EventKind.class);
+        FeatureJob.INPUTS.keySet().forEach(kind -> featureInputs.put(kind, silver.silver().get(kind)));
+        FeatureJob.Output features = FeatureJob.build(featureInputs, tables::rowType, f.onArrival());
+        if (f.redis() != null) {
+            features.features().sinkTo(f.redis()).name("redis-online-features").uid("redis-online-features");
+        }
+        ScoringJob.Outputs scores = ScoringJob.build(features.features(), tables.columnNames(FeatureJob.FEATURES_TABLE),
+                tables.rowType(FeatureJob.FEATURES_TABLE), ScoringJob.routes(tables), policy);
+        ScoringJob.write(scores, lakehouse ? tables : null, sinks);
+        if (lakehouse) {
+            bronze.forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows));
+            writeSilver(silver, tables);
+            features.write(tables);
+        }
+        tables.attach();
+        return env.executeAsync(ONLINE_JOB);
+    }
+
+    private static void writeSilver(SilverJob.Output out, TableStreams tables) {
+        out.silver().forEach((kind, rows) -> tables.write(kind.silverTable(), rows));
+        tables.write(SilverJob.QUARANTINE, out.quarantine());
+        tables.write(SilverJob.DEAD_LETTER, out.deadLetter());
+        tables.write(SilverJob.DUPLICATES, out.duplicates());
     }
 
     /**

@@ -36,6 +36,12 @@ public final class PaimonCounts {
         return t == null ? 0 : rows(table, t.rowType().getFieldNames().get(0)).size();
     }
 
+    /** The table's column names, in order; empty if there is no such table. */
+    public List<String> columns(String table) {
+        Table t = table(table);
+        return t == null ? List.of() : t.rowType().getFieldNames();
+    }
+
     /** Row counts grouped by the given columns (rendered as strings). */
     public Map<List<String>, Long> countBy(String table, String... columns) {
         Map<List<String>, Long> counts = new TreeMap<>((a, b) -> String.valueOf(a).compareTo(String.valueOf(b)));

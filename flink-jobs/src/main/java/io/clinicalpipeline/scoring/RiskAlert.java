@@ -1,13 +1,22 @@
 package io.clinicalpipeline.scoring;
 
+
+
 /**
  * An alert transition for one patient, as JSON on the alerts topic (key: patient id): {@code RAISED} when the
  * served score reaches the alert threshold, {@code CLEARED} when it falls below the clear threshold.
+ *
+ * <p>Delivery is at least once, without waiting for a Kafka transaction to commit at the next checkpoint (that would
+ * delay every alert by a checkpoint interval). A job restored from its checkpoint replays the events after it, and the
+ * state restored with it makes the same transitions again: {@code alertId} (patient, transition, event time) is
+ * the same for both deliveries, so a consumer that keeps the ids it has acted on (or a compacted topic keyed by
+ * it) sees each alert once.
  */
 public class RiskAlert {
     public static final String RAISED = "RAISED";
     public static final String CLEARED = "CLEARED";
 
+    public String alertId;
     public String patientId;
     public String type;
     public long eventTime;
@@ -24,5 +33,6 @@ public class RiskAlert {
         this.score = p.score;
         this.riskBand = p.riskBand;
         this.modelVersion = p.modelVersion;
+        this.alertId = patientId + "|" + type + "|" + p.eventTime;
     }
 }

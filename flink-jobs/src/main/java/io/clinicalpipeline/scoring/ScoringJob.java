@@ -1,6 +1,7 @@
 package io.clinicalpipeline.scoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.lake.TableStreams;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.online.RedisHashSink;
@@ -65,17 +66,29 @@ public final class ScoringJob {
 
     /** Reads {@code patient_features} and {@code model_registry} as streams, scores, and writes every output. */
     public static void wire(TableStreams features, TableStreams registryTables, RiskPolicy policy, Sinks sinks) {
-        TypeInformation<Row> featureType = features.rowType(io.clinicalpipeline.features.FeatureJob.FEATURES_TABLE);
-        String[] columns = features.columnNames(io.clinicalpipeline.features.FeatureJob.FEATURES_TABLE);
-        DataStream<ModelRoute> registry = registryTables.readChanges(ModelRegistry.TABLE)
+        Outputs out = build(features.readChanges(FeatureJob.FEATURES_TABLE), features.columnNames(FeatureJob.FEATURES_TABLE),
+                features.rowType(FeatureJob.FEATURES_TABLE), routes(registryTables), policy);
+        write(out, features, sinks);
+    }
+
+    /** The registry's versions as a stream of routes: every promotion and rollback reaches the scorer as it is committed. */
+    public static DataStream<ModelRoute> routes(TableStreams registryTables) {
+        return registryTables.readChanges(ModelRegistry.TABLE)
                 .filter(row -> row.getKind() == RowKind.INSERT || row.getKind() == RowKind.UPDATE_AFTER)
                 .name("registry versions")
                 .map(ScoringJob::route, TypeInformation.of(ModelRoute.class))
                 .name("model routes");
-        Outputs out = build(features.readChanges(io.clinicalpipeline.features.FeatureJob.FEATURES_TABLE), columns,
-                featureType, registry, policy);
-        features.write(PREDICTIONS_TABLE, out.predictions()
-                .map(ScoringJob::toRow, features.rowType(PREDICTIONS_TABLE)).name("prediction rows"));
+    }
+
+    /**
+     * Every output where it goes: predictions to {@code model_predictions} of {@code tables} (unless null), served
+     * scores to Redis {@code risk:{patient_id}}, alert transitions to Kafka.
+     */
+    public static void write(Outputs out, TableStreams tables, Sinks sinks) {
+        if (tables != null) {
+            tables.write(PREDICTIONS_TABLE, out.predictions()
+                    .map(ScoringJob::toRow, tables.rowType(PREDICTIONS_TABLE)).name("prediction rows"));
+        }
         if (sinks.redisUri() != null) {
             out.predictions().filter(p -> p.served).name("served scores")
                     .sinkTo(new RedisHashSink<>(sinks.redisUri(), RISK_KEY_PREFIX, "redisRisk", sinks.riskTtl(), 500,

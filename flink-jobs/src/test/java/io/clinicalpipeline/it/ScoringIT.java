@@ -7,9 +7,6 @@ import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.model.ml.RiskScorer;
-import io.clinicalpipeline.model.ml.classification.LogisticRegression;
-import io.clinicalpipeline.model.ml.feature.StandardScaler;
-import io.clinicalpipeline.model.ml.feature.TabularEncoder;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
@@ -21,12 +18,8 @@ import io.clinicalpipeline.scoring.RiskAlert;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.ml.builder.Pipeline;
 import org.apache.flink.ml.builder.PipelineModel;
 import org.apache.flink.ml.linalg.DenseVector;
 import org.apache.flink.ml.servable.api.DataFrame;
@@ -35,7 +28,6 @@ import org.apache.flink.ml.servable.types.DataTypes;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -56,7 +48,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -352,28 +343,6 @@ class ScoringIT {
 
     /** A model of risk rising with NEWS2, trained on its own seeded sample, saved and registered. */
     private static void register(long version, long seed) throws Exception {
-        StreamExecutionEnvironment env = runtime.flink().environment(new Configuration());
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-        Random random = new Random(seed);
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            int news2 = random.nextInt(16);
-            double hr = 70 + 3 * news2 + random.nextGaussian() * 10;
-            double label = random.nextDouble() < 1 / (1 + Math.exp(4 - 0.6 * news2)) ? 1.0 : 0.0;
-            rows.add(Row.of(news2, hr, label));
-        }
-        var table = tEnv.fromDataStream(env.fromData(rows).returns(new RowTypeInfo(
-                new TypeInformation<?>[] {Types.INT, Types.DOUBLE, Types.DOUBLE},
-                new String[] {"news2_total", "heart_rate_1h_mean", "label"})));
-        PipelineModel model = new Pipeline(List.of(
-                new TabularEncoder().setInputCols("news2_total", "heart_rate_1h_mean").setOutputCol("encoded"),
-                new StandardScaler().setInputCol("encoded").setOutputCol("features").setWithMean(true),
-                new LogisticRegression())).fit(table);
-        model.save(modelPath(version));
-        LocalDateTime now = LocalDateTime.now();
-        registry.register(new ModelVersion(version, "deterioration", "lr", "{}", List.of("news2_total", "heart_rate_1h_mean", "intercept"),
-                List.of("news2_total", "heart_rate_1h_mean"), 1, "{}", "{}", modelPath(version), null, now,
-                ModelVersion.NONE, 0, now));
+        TestModels.registerNews2Model(runtime, registry, modelPath(version), version, seed);
     }
 }

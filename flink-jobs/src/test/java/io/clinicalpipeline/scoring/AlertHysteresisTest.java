@@ -1,6 +1,7 @@
 package io.clinicalpipeline.scoring;
 
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -45,6 +46,26 @@ class AlertHysteresisTest {
         h.processElement(new StreamRecord<>(shadow));
         h.processElement(new StreamRecord<>(served("q", 1000, 0.95)));
         assertEquals(List.of("RAISED@0.9", "RAISED@0.95"), transitions(h), "patients keep their own state");
+    }
+
+    @Test
+    void aReplayAfterARestoreRepeatsTheSameAlertIds() throws Exception {
+        var first = harness();
+        first.processElement(new StreamRecord<>(served("p", 1000, 0.2)));
+        OperatorSubtaskState checkpoint = first.snapshot(1, 1);
+        first.processElement(new StreamRecord<>(served("p", 2000, 0.9)));
+        first.processElement(new StreamRecord<>(served("p", 3000, 0.1)));
+        List<String> delivered = first.extractOutputValues().stream().map(a -> a.alertId).toList();
+
+        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertHysteresis(policy)),
+                (Prediction p) -> p.patientId, Types.STRING);
+        restored.initializeState(checkpoint);
+        restored.open();
+        restored.processElement(new StreamRecord<>(served("p", 2000, 0.9)));
+        restored.processElement(new StreamRecord<>(served("p", 3000, 0.1)));
+        assertEquals(List.of("p|RAISED|2000", "p|CLEARED|3000"), delivered);
+        assertEquals(delivered, restored.extractOutputValues().stream().map(a -> a.alertId).toList(),
+                "a consumer deduplicating by alert id acts on each alert once");
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, Prediction, RiskAlert> harness() throws Exception {

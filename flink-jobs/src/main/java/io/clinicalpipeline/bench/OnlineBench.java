@@ -1,0 +1,236 @@
+package io.clinicalpipeline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.clinicalpipeline.events.Topics;
+import io.clinicalpipeline.features.FeatureJob;
+import io.clinicalpipeline.features.RedisFeatureSink;
+import io.clinicalpipeline.generator.EventGenerator;
+import io.clinicalpipeline.generator.GeneratorConfig;
+import io.clinicalpipeline.generator.KafkaEventWriter;
+import io.clinicalpipeline.generator.Workloads;
+import io.clinicalpipeline.jobs.JobSettings;
+import io.clinicalpipeline.jobs.PipelineJobs;
+import io.clinicalpipeline.kafka.KafkaTopics;
+import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.online.RedisFeatureStore;
+import io.clinicalpipeline.runtime.Await;
+import io.clinicalpipeline.runtime.LocalRuntime;
+import io.clinicalpipeline.runtime.Scratch;
+import io.clinicalpipeline.scoring.RiskPolicy;
+import io.clinicalpipeline.scoring.ScoringJob;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.paimon.catalog.Catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code bench online}: live events at a fixed rate into the online job (with its lakehouse path and checkpoints), and
+ * for each event the time from its Kafka send until Redis {@code features:{id}} holds it, until {@code risk:{id}} does,
+ * and, for events that raise one, until the alert is on the alerts topic. Whether the job keeps up is read from the
+ * latencies themselves: a job that falls behind shows them growing through the measurement.
+ */
+public final class OnlineBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DB = "clinical";
+    private static final String ALERTS = "risk-alerts";
+    private static final int FEATURES = 0;
+    private static final int RISK = 1;
+
+    /**
+     * @param rate events per second sent
+     * @param seconds how long latency is measured, after a warm-up
+     * @param patients simulated patients sending events
+     * @param features the feature job's event-time settings (the bench adds the Redis sink)
+     * @param redisMaxDelay longest a Redis update waits to be batched into a pipeline
+     * @param lakehouse whether the online job also writes Paimon (as in production)
+     * @param summary where to write the figures as JSON, or null
+     */
+    public record Settings(double rate, int seconds, int patients, Duration checkpointInterval, FeatureJob.Settings features,
+                           Duration redisMaxDelay, boolean lakehouse, Path dataDir, Duration timeout, Path summary, Topics topics) {}
+
+    private OnlineBench() {}
+
+    /** @return whether the job kept up: nothing missing and latencies not growing */
+    public static boolean run(Settings p) throws Exception {
+        Path dataDir = Scratch.emptied(p.dataDir());
+        try (LocalRuntime runtime = LocalRuntime.start(dataDir, null, null, 0, "9450-9499", 8)) {
+            Lakehouse lake = new Lakehouse(dataDir.resolve("warehouse").toString());
+            lake.createTables(DB);
+            JobSettings s = new JobSettings(runtime.bootstrap(), p.topics(), lake, DB, p.checkpointInterval(),
+                    dataDir.resolve("checkpoints").toUri().toString(), Duration.ofHours(168));
+            KafkaTopics.createTopics(runtime.bootstrap(), p.topics(), 2);
+            System.out.println("bench: phase 1/3, training and registering a model ...");
+            try (Catalog catalog = lake.openCatalog()) {
+                ScoreBench.registerProduction(runtime, catalog, lake, DB, "lr");
+            }
+            System.out.println("bench: phase 2/3, starting the online job" + (p.lakehouse() ? " with its lakehouse path" : "") + " ...");
+            String redis = runtime.redisUri();
+            JobClient job = PipelineJobs.startOnline(runtime.flink()::environment, s,
+                    p.features().withRedis(RedisFeatureSink.standard(redis, Duration.ofHours(48), p.redisMaxDelay())),
+                    RiskPolicy.defaults(), new ScoringJob.Sinks(redis, Duration.ofHours(48), runtime.bootstrap(), ALERTS), p.lakehouse());
+            Await.until(() -> status(job) == JobStatus.RUNNING, p.timeout(), () -> "the online job to run");
+            System.out.printf("bench: phase 3/3, %,.0f events/s for %d s after a 10 s warm-up ...%n", p.rate(), p.seconds());
+            Figures f = measure(p, runtime);
+            job.cancel().get();
+            f.print(p);
+            if (p.summary() != null) {
+                f.write(p.summary());
+                System.out.println("bench: summary written to " + p.summary().toAbsolutePath());
+            }
+            return f.sustained();
+        }
+    }
+
+    private static JobStatus status(JobClient job) {
+        try {
+            return job.getJobStatus().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the online job's status: " + e.getMessage(), e);
+        }
+    }
+
+    private static Figures measure(Settings p, LocalRuntime runtime) throws Exception {
+        long warmupNanos = TimeUnit.SECONDS.toNanos(10);
+        long measureNanos = TimeUnit.SECONDS.toNanos(p.seconds());
+        long drainNanos = TimeUnit.SECONDS.toNanos(30);
+        double simulatedHours = p.rate() * (warmupNanos + measureNanos + drainNanos) / 1e9 / (p.patients() * 5.7) * 2 + 1;
+        GeneratorConfig workload = GeneratorConfig.defaults(p.patients(), Duration.ofMinutes(Math.round(simulatedHours * 60)), 7)
+                .withStart(Instant.now()).withFaultRates(0, 0, 0, 0, 0, 0);
+        LiveEvents live = new LiveEvents(new EventGenerator(workload), System.nanoTime() + warmupNanos, measureNanos, drainNanos, 2);
+        List<Long> alertLatencies = new ArrayList<>();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread alerts = new Thread(() -> consumeAlerts(runtime.bootstrap(), live, alertLatencies, sending), "bench-alerts");
+        alerts.setDaemon(true);
+        alerts.start();
+        try (KeyspaceWatch features = KeyspaceWatch.start(runtime.redisUri(), RedisFeatureStore.KEY_PREFIX,
+                     (patient, time, seen) -> live.online(FEATURES, patient, time, seen));
+             KeyspaceWatch risk = KeyspaceWatch.start(runtime.redisUri(), ScoringJob.RISK_KEY_PREFIX,
+                     (patient, time, seen) -> live.online(RISK, patient, time, seen));
+             KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), p.topics())) {
+            writer.write(live, p.rate(), sofar -> System.out.printf("bench: %,d live events sent; of %,d measured, %,d have "
+                    + "features and %,d risk online%n", Workloads.total(sofar), live.measured(), live.online(FEATURES),
+                    live.online(RISK)), (e, metadata) -> { });
+        } finally {
+            sending.set(false);
+            alerts.join(10_000);
+        }
+        synchronized (alertLatencies) {
+            return new Figures(p.rate(), live.measured(), live.latenciesNanos(FEATURES), live.latenciesNanos(RISK),
+                    alertLatencies.stream().mapToLong(Long::longValue).toArray());
+        }
+    }
+
+    /** Alerts raised by measured events, timed from the send of the event whose row raised them. */
+    private static void consumeAlerts(String bootstrap, LiveEvents live, List<Long> latencies, AtomicBoolean sending) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-alerts");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(ALERTS));
+            while (sending.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long seen = System.nanoTime();
+                    JsonNode alert = JSON.readTree(r.value());
+                    Long sent = live.sentNanos(alert.get("patientId").asText(), alert.get("eventTime").asLong());
+                    if (sent != null) {
+                        synchronized (latencies) {
+                            latencies.add(seen - sent);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("an alert on " + ALERTS + " is not the JSON the scoring job writes", e);
+        }
+    }
+
+    /** The latencies, in the order their events were sent, and what they say. */
+    private record Figures(double rate, int measured, long[] features, long[] risk, long[] alerts) {
+
+        int missing() {
+            return Math.max(measured - features.length, measured - risk.length);
+        }
+
+        /** Kept up: every event arrived, and the last tenth of the events waited no longer than the first tenth did. */
+        boolean sustained() {
+            if (missing() > 0 || risk.length < 20) {
+                return false;
+            }
+            int tenth = risk.length / 10;
+            double early = median(Arrays.copyOfRange(risk, 0, tenth));
+            double late = median(Arrays.copyOfRange(risk, risk.length - tenth, risk.length));
+            return late <= 2 * early + TimeUnit.MILLISECONDS.toNanos(250);
+        }
+
+        private static double median(long[] values) {
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return Measure.percentile(sorted, 0.5);
+        }
+
+        private static double ms(long[] values, double q) {
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return q >= 1 ? (sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6) : Measure.percentile(sorted, q) / 1e6;
+        }
+
+        void print(Settings p) {
+            System.out.println();
+            System.out.printf("bench online (%,.0f events/s, %,d patients, checkpoints every %d s, lakehouse path %s, Redis max delay %d ms):%n",
+                    rate, p.patients(), p.checkpointInterval().toSeconds(), p.lakehouse() ? "on" : "off", p.redisMaxDelay().toMillis());
+            System.out.printf("  %,d feature events measured, %,d missing%n", measured, missing());
+            System.out.printf("  Kafka send -> Redis features:{id}  p50 %,7.0f ms  p99 %,7.0f ms  max %,7.0f ms%n",
+                    ms(features, 0.5), ms(features, 0.99), ms(features, 1));
+            System.out.printf("  Kafka send -> Redis risk:{id}      p50 %,7.0f ms  p99 %,7.0f ms  max %,7.0f ms%n",
+                    ms(risk, 0.5), ms(risk, 0.99), ms(risk, 1));
+            System.out.printf("  Kafka send -> alert on %s  p50 %,7.0f ms  p99 %,7.0f ms  (%,d alerts)%n", ALERTS,
+                    ms(alerts, 0.5), ms(alerts, 0.99), alerts.length);
+            System.out.println("  " + (sustained() ? "kept up: nothing missing and latencies did not grow"
+                    : "FELL BEHIND: events missing or latencies growing through the measurement"));
+        }
+
+        /** JSON has no NaN: a figure with nothing to measure is null. */
+        private static Double finite(double value) {
+            return Double.isNaN(value) ? null : value;
+        }
+
+        void write(Path file) throws IOException {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("rate", rate);
+            doc.put("measured", measured);
+            doc.put("missing", missing());
+            doc.put("features_p50_ms", finite(ms(features, 0.5)));
+            doc.put("features_p99_ms", finite(ms(features, 0.99)));
+            doc.put("risk_p50_ms", finite(ms(risk, 0.5)));
+            doc.put("risk_p99_ms", finite(ms(risk, 0.99)));
+            doc.put("alert_p99_ms", finite(ms(alerts, 0.99)));
+            doc.put("sustained", sustained());
+            doc.put("sustained_rate", sustained() ? rate : 0);
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+        }
+    }
+}

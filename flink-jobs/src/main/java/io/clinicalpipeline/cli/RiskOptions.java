@@ -1,0 +1,31 @@
+package io.clinicalpipeline.cli;
+
+import io.clinicalpipeline.scoring.RiskPolicy;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** How scores become risk bands and alerts, and where alerts go. */
+final class RiskOptions {
+
+    @Option(names = "--alerts-topic", paramLabel = "NAME", defaultValue = "risk-alerts",
+            description = "Kafka topic of RAISED/CLEARED alerts (needs --bootstrap)")
+    String alertsTopic;
+
+    @Option(names = "--medium-at", paramLabel = "P", defaultValue = "0.3", description = "score from which the risk band is MEDIUM")
+    double mediumAt;
+
+    @Option(names = "--alert-at", paramLabel = "P", defaultValue = "0.7", description = "score from which the band is HIGH and an alert is raised")
+    double alertAt;
+
+    @Option(names = "--clear-below", paramLabel = "P", defaultValue = "0.5", description = "an alert clears when the score falls below this (hysteresis)")
+    double clearBelow;
+
+    RiskPolicy policy(CommandSpec spec) {
+        try {
+            return new RiskPolicy(mediumAt, alertAt, clearBelow);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}
