@@ -45,7 +45,7 @@ final class OnlineCommand implements Callable<Integer> {
         if (redis.uri == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--redis=URI' (the online store)");
         }
-        ScoringJob.Sinks sinks = new ScoringJob.Sinks(redis.uri(), redis.ttl, bootstrap, risk.alertsTopic);
+        ScoringJob.Sinks sinks = new ScoringJob.Sinks(redis.uri(), redis.ttl, bootstrap, risk.alertsTopic, eventTime.redisMaxDelay);
         return Submit.await(PipelineJobs.startOnline(Submit.CONTEXT, job.settings(bootstrap, dedup.ttl),
                 eventTime.settings(redis.uri(), redis.ttl), risk.policy(spec), sinks, !noLakehouse));
     }

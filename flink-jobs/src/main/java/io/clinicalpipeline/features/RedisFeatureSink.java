@@ -1,5 +1,7 @@
 package io.clinicalpipeline.features;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.FeatureDefinition;
 import io.clinicalpipeline.online.RedisFeatureStore;
@@ -16,6 +18,7 @@ import java.util.Map;
 /** Feature rows into the Redis online store ({@code features:{patient_id}}, see {@link RedisFeatureStore}). */
 public final class RedisFeatureSink extends RedisHashSink<Row> {
     private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** @param maxDelay longest an update waits in the buffer; zero: only when full and at checkpoints */
     public RedisFeatureSink(String uri, Duration ttl, int batchSize, Duration maxDelay, int maxAttempts, Duration firstBackoff) {
@@ -28,20 +31,27 @@ public final class RedisFeatureSink extends RedisHashSink<Row> {
         return new RedisFeatureSink(uri, ttl, 500, maxDelay, 8, Duration.ofMillis(200));
     }
 
-    /** The Redis hash fields of a feature row: non-null features as strings, plus the definition version. */
+    /** The Redis hash fields of a feature row: the definition version and the non-null features as one JSON object. */
     static RedisFeatureStore.Update toUpdate(Row row) {
         List<FeatureDefinition> catalog = FeatureCalculator.catalog();
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put(RedisFeatureStore.VERSION, String.valueOf(row.getField(2)));
+        ObjectNode values = JSON.createObjectNode();
         int offset = FeatureRows.KEY_COLUMNS.size();
         for (int i = 0; i < catalog.size(); i++) {
             Object value = row.getField(offset + i);
-            if (value != null) {
-                fields.put(catalog.get(i).name(), value.toString());
+            if (value instanceof Double d) {
+                values.put(catalog.get(i).name(), d);
+            } else if (value instanceof Integer n) {
+                values.put(catalog.get(i).name(), n);
+            } else if (value instanceof Boolean b) {
+                values.put(catalog.get(i).name(), b);
+            } else if (value != null) {
+                values.put(catalog.get(i).name(), value.toString());
             }
         }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(RedisFeatureStore.VERSION, String.valueOf(row.getField(2)));
+        fields.put(RedisFeatureStore.VALUES, values.toString());
         LocalDateTime eventTime = (LocalDateTime) row.getField(1);
         return new RedisFeatureStore.Update((String) row.getField(0), eventTime.toInstant(ZoneOffset.UTC).toEpochMilli(), fields);
     }
-
 }

@@ -1,5 +1,9 @@
 package io.clinicalpipeline.online;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.FeatureDefinition;
 import redis.clients.jedis.JedisPooled;
@@ -20,6 +24,7 @@ import java.util.Optional;
  * typed as in the feature catalog. This is what scoring uses; {@code bin/pipeline features get} prints it.
  */
 public final class OnlineFeatureStore implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One patient's features as of {@code validAt}; {@code values} in catalog order, null where unknown. */
     public record Features(String patientId, Instant validAt, int definitionVersion, Map<String, Object> values) {
@@ -56,18 +61,31 @@ public final class OnlineFeatureStore implements AutoCloseable {
         if (eventTime == null) {
             return Optional.empty();
         }
+        JsonNode encoded = values(patientId, hash.get(RedisFeatureStore.VALUES));
         Map<String, Object> values = new LinkedHashMap<>();
         for (FeatureDefinition d : FeatureCalculator.catalog()) {
-            String v = hash.get(d.name());
-            values.put(d.name(), v == null ? null : switch (d.type()) {
-                case "DOUBLE" -> Double.valueOf(v);
-                case "INT" -> Integer.valueOf(v);
-                case "BOOLEAN" -> Boolean.valueOf(v);
-                default -> v;
+            // A hash written before the values field existed holds each feature in its own field.
+            JsonNode v = encoded != null ? encoded.get(d.name()) : hash.containsKey(d.name()) ? TextNode.valueOf(hash.get(d.name())) : null;
+            values.put(d.name(), v == null || v.isNull() ? null : switch (d.type()) {
+                case "DOUBLE" -> v.isNumber() ? v.asDouble() : Double.valueOf(v.asText());
+                case "INT" -> v.isNumber() ? v.asInt() : Integer.valueOf(v.asText());
+                case "BOOLEAN" -> v.isBoolean() ? v.asBoolean() : Boolean.valueOf(v.asText());
+                default -> v.asText();
             });
         }
         return Optional.of(new Features(patientId, Instant.ofEpochMilli(Long.parseLong(eventTime)),
                 Integer.parseInt(hash.get(RedisFeatureStore.VERSION)), values));
+    }
+
+    private static JsonNode values(String patientId, String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("features:" + patientId + " holds values that are not a JSON object: " + e.getOriginalMessage(), e);
+        }
     }
 
     @Override

@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The online feature store in Redis. Key layout: one hash per patient, {@code features:{patient_id}},
- * holding each non-null feature by its catalog name, plus {@code _event_time} (epoch milliseconds the
- * values are valid at) and {@code _definition_version}. Writes go through a Lua script that refuses
- * values older than the stored ones, so replaying a topic or restoring an older checkpoint never moves
- * a patient's features backwards; a write replaces the whole hash so a feature that became null disappears.
+ * The online feature store in Redis. Key layout: one hash per patient, {@code features:{patient_id}}, with three
+ * fields: {@code _event_time} (epoch milliseconds the values are valid at), {@code _definition_version}, and
+ * {@code values}, a JSON object of every non-null feature by its catalog name ({@code redis-cli HGET features:P1
+ * values} shows them). One encoded value instead of a field per feature: a guarded replace of three fields ran 4 to
+ * 19 times faster here than one of 164 (as Feast keeps one serialized value per entity and feature view). Writes go
+ * through a Lua script that refuses values older than the stored ones, so replaying a topic or restoring an older
+ * checkpoint never moves a patient's features backwards; a write replaces the whole hash.
  * Connection: {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS.
  */
 public final class RedisFeatureStore implements AutoCloseable {
@@ -28,6 +30,8 @@ public final class RedisFeatureStore implements AutoCloseable {
     public static final String KEY_PREFIX = "features:";
     public static final String EVENT_TIME = "_event_time";
     public static final String VERSION = "_definition_version";
+    /** The field of the feature values, a JSON object by feature name. */
+    public static final String VALUES = "values";
 
     // KEYS[1] the hash; ARGV[1] event time; ARGV[2] TTL in ms (0: none); ARGV[3..] field, value pairs.
     private static final String GUARDED_REPLACE = String.join("\n",

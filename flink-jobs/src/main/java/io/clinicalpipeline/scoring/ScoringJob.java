@@ -40,8 +40,16 @@ public final class ScoringJob {
     /** What the job writes: every prediction, and alert transitions. */
     public record Outputs(DataStream<Prediction> predictions, DataStream<RiskAlert> alerts) {}
 
-    /** Where the outputs go. {@code alertsTopic} null: alerts only counted; {@code redisUri} null: no online risk. */
-    public record Sinks(String redisUri, Duration riskTtl, String bootstrap, String alertsTopic) implements Serializable {}
+    /**
+     * Where the outputs go. {@code alertsTopic} null: alerts only counted; {@code redisUri} null: no online risk;
+     * {@code redisMaxDelay}: longest a risk update waits to be batched into a Redis pipeline.
+     */
+    public record Sinks(String redisUri, Duration riskTtl, String bootstrap, String alertsTopic, Duration redisMaxDelay)
+            implements Serializable {
+        public Sinks(String redisUri, Duration riskTtl, String bootstrap, String alertsTopic) {
+            this(redisUri, riskTtl, bootstrap, alertsTopic, Duration.ofMillis(200));
+        }
+    }
 
     private ScoringJob() {}
 
@@ -92,7 +100,7 @@ public final class ScoringJob {
         if (sinks.redisUri() != null) {
             out.predictions().filter(p -> p.served).name("served scores")
                     .sinkTo(new RedisHashSink<>(sinks.redisUri(), RISK_KEY_PREFIX, "redisRisk", sinks.riskTtl(), 500,
-                            Duration.ofMillis(200), 8, Duration.ofMillis(200), ScoringJob::riskHash))
+                            sinks.redisMaxDelay(), 8, Duration.ofMillis(200), ScoringJob::riskHash))
                     .name("redis-risk").uid("redis-risk");
         }
         if (sinks.alertsTopic() != null) {

@@ -2,6 +2,7 @@ package io.clinicalpipeline.features;
 
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.PatientHistory;
+import io.clinicalpipeline.online.OnlineFeatureStore;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.runtime.LocalRedis;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -13,9 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A Flink job writes feature rows through the sink into a real Redis. */
 class RedisFeatureSinkTest {
@@ -41,13 +45,18 @@ class RedisFeatureSinkTest {
                     .name("redis-features");
             env.execute("redis sink test");
 
-            try (RedisFeatureStore store = new RedisFeatureStore(redis.uri(), Duration.ofHours(1), 1, Duration.ofMillis(1))) {
+            try (RedisFeatureStore store = new RedisFeatureStore(redis.uri(), Duration.ofHours(1), 1, Duration.ofMillis(1));
+                 OnlineFeatureStore online = new OnlineFeatureStore(redis.uri())) {
                 Map<String, String> p1 = store.get("P1");
-                assertEquals("130.0", p1.get("heart_rate_1h_last"));
+                assertEquals(Set.of(RedisFeatureStore.EVENT_TIME, RedisFeatureStore.VERSION, RedisFeatureStore.VALUES), p1.keySet(),
+                        "one hash of three fields per patient");
                 assertEquals(Long.toString(T + 60_000), p1.get(RedisFeatureStore.EVENT_TIME));
                 assertEquals(Integer.toString(FeatureCalculator.VERSION), p1.get(RedisFeatureStore.VERSION));
-                assertEquals("95.0", store.get("P2").get("heart_rate_1h_last"));
-                assertFalse(p1.containsKey("lactate_latest"), "null features are not stored");
+                assertTrue(p1.get(RedisFeatureStore.VALUES).contains("\"heart_rate_1h_last\":130.0"), p1.get(RedisFeatureStore.VALUES));
+                assertFalse(p1.get(RedisFeatureStore.VALUES).contains("lactate_latest"), "null features are not stored");
+                assertEquals(130.0, online.get("P1").orElseThrow().values().get("heart_rate_1h_last"));
+                assertNull(online.get("P1").orElseThrow().values().get("lactate_latest"));
+                assertEquals(95.0, online.get("P2").orElseThrow().values().get("heart_rate_1h_last"));
             }
         }
     }
@@ -62,8 +71,8 @@ class RedisFeatureSinkTest {
                     .sinkTo(new RedisFeatureSink(redis.uri(), Duration.ofHours(1), 500, Duration.ZERO, 3, Duration.ofMillis(10)))
                     .name("redis-features");
             env.execute("redis sink coalescing test");
-            try (RedisFeatureStore store = new RedisFeatureStore(redis.uri(), Duration.ofHours(1), 1, Duration.ofMillis(1))) {
-                assertEquals("140.0", store.get("P1").get("heart_rate_1h_last"), "the correction at the newest time wins");
+            try (OnlineFeatureStore online = new OnlineFeatureStore(redis.uri())) {
+                assertEquals(140.0, online.get("P1").orElseThrow().values().get("heart_rate_1h_last"), "the correction at the newest time wins");
             }
         }
     }
