@@ -6,7 +6,6 @@ import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.features.TrainingSet;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
-import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.online.OnlineFeatureStore;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -46,9 +45,7 @@ final class FeaturesCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            Lakehouse lakehouse = lake.lakehouse();
-            lakehouse.createTables(lake.database);
-            try (org.apache.paimon.catalog.Catalog catalog = lakehouse.openCatalog()) {
+            try (org.apache.paimon.catalog.Catalog catalog = lake.openWithTables()) {
                 int n = FeatureCatalogTable.publish(catalog, lake.database);
                 System.out.printf("features: %d definitions (version %d) in %s.%s%n", n, FeatureCalculator.VERSION,
                         lake.database, FeatureCatalogTable.TABLE);

@@ -1,6 +1,7 @@
 package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.lake.Lakehouse;
+import org.apache.paimon.catalog.Catalog;
 import picocli.CommandLine.Option;
 
 /** Where the Paimon tables are. */
@@ -16,5 +17,12 @@ final class LakeOptions {
 
     Lakehouse lakehouse() {
         return new Lakehouse(warehouse);
+    }
+
+    /** Paimon's catalog of the warehouse, with the pipeline's tables in --database created if missing. Close it. */
+    Catalog openWithTables() {
+        Lakehouse lakehouse = lakehouse();
+        lakehouse.createTables(database);
+        return lakehouse.openCatalog();
     }
 }

@@ -1,7 +1,6 @@
 package io.clinicalpipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import org.apache.paimon.catalog.Catalog;
@@ -29,9 +28,7 @@ final class ModelCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            Lakehouse lakehouse = lake.lakehouse();
-            lakehouse.createTables(lake.database);
-            try (Catalog catalog = lakehouse.openCatalog()) {
+            try (Catalog catalog = lake.openWithTables()) {
                 apply(new ModelRegistry(catalog, lake.database));
             }
             return 0;

@@ -1,7 +1,6 @@
 package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.jobs.BoundedJobs;
-import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.model.ml.feature.Encoding;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
@@ -354,10 +353,8 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("metrics written to " + metricsOut);
         }
         if (register) {
-            Lakehouse lakehouse = lake.lakehouse();
-            lakehouse.createTables(lake.database);
-            try (Catalog catalog = lakehouse.openCatalog()) {
-                ModelVersion v = TrainedModels.register(new ModelRegistry(catalog, lake.database), lakehouse.warehouse(),
+            try (Catalog catalog = lake.openWithTables()) {
+                ModelVersion v = TrainedModels.register(new ModelRegistry(catalog, lake.database), lake.lakehouse().warehouse(),
                         lake.database, trained, modelOut, report);
                 System.out.println("model saved to " + v.modelPath() + ", report " + v.reportPath());
                 System.out.println("registered " + v.name() + " version " + v.version() + " (stage none); promote it "

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,7 +39,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -159,45 +157,16 @@ class FeaturesIT {
         }
     }
 
-    /** Feature rows by (patient, event time). */
     private static Map<List<Object>, List<Object>> rows(String database) {
-        Map<List<Object>, List<Object>> out = new TreeMap<>(Comparator.comparing(Object::toString));
-        for (List<Object> r : new PaimonCounts(catalog, database).rows(FeatureJob.FEATURES_TABLE)) {
-            out.put(List.of(r.get(0), r.get(1)), r);
-        }
-        return out;
+        return FeatureRowChecks.rows(catalog, database);
     }
 
-    /** Each patient's newest batch row. */
     private static Map<String, List<Object>> newestBatchRows() {
-        Map<String, List<Object>> newest = new HashMap<>();
-        rows("offline").values().forEach(r -> newest.merge((String) r.get(0), r,
-                (a, b) -> ((Timestamp) a.get(1)).compareTo((Timestamp) b.get(1)) >= 0 ? a : b));
-        return newest;
+        return FeatureRowChecks.newestRows(catalog, "offline");
     }
 
     private static boolean redisAgreesWithBatch(int db) {
-        try (OnlineFeatureStore store = new OnlineFeatureStore(redisUri(db))) {
-            for (Map.Entry<String, List<Object>> e : newestBatchRows().entrySet()) {
-                var online = store.get(e.getKey());
-                List<Object> batch = e.getValue();
-                if (online.isEmpty()
-                        || !online.get().validAt().equals(((Timestamp) batch.get(1)).toLocalDateTime().toInstant(ZoneOffset.UTC))
-                        || !new ArrayList<>(online.get().values().values()).equals(featureValues(batch))) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The feature columns of a Paimon row, as Java values comparable with the online store's. */
-    private static List<Object> featureValues(List<Object> row) {
-        List<Object> values = new ArrayList<>(row.subList(3, row.size()));
-        values.replaceAll(v -> v == null ? null : v instanceof Number || v instanceof Boolean ? v : v.toString());
-        return values;
+        return FeatureRowChecks.redisHolds(redisUri(db), newestBatchRows());
     }
 
     @Test
@@ -222,7 +191,7 @@ class FeaturesIT {
             for (Map.Entry<String, List<Object>> e : newest.entrySet()) {
                 assertEquals(lastEvent.get(e.getKey()), e.getValue().get(1), "the newest row is at the last event");
                 OnlineFeatureStore.Features online = store.get(e.getKey()).orElseThrow();
-                assertEquals(featureValues(e.getValue()), new ArrayList<>(online.values().values()), e.getKey());
+                assertEquals(FeatureRowChecks.featureValues(e.getValue()), new ArrayList<>(online.values().values()), e.getKey());
                 assertEquals(FeatureCalculator.VERSION, online.definitionVersion());
             }
         }

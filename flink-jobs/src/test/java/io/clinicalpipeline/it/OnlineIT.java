@@ -10,7 +10,6 @@ import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.model.ml.RiskScorer;
-import io.clinicalpipeline.online.OnlineFeatureStore;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.reconcile.Reconciler;
 import io.clinicalpipeline.registry.ModelRegistry;
@@ -22,19 +21,14 @@ import io.clinicalpipeline.scoring.ScoringJob;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.paimon.catalog.Catalog;
-import org.apache.paimon.data.Timestamp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,47 +126,20 @@ class OnlineIT {
             Map<String, String> hash = risk.get(e.getKey());
             assertEquals(expected, Double.parseDouble(hash.get("score")), 1e-12, e.getKey());
             assertEquals("1", hash.get("model_version"), e.getKey());
-            assertEquals(Long.toString(((Timestamp) row.get(1)).toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli()),
-                    hash.get(RedisFeatureStore.EVENT_TIME), e.getKey());
+            assertEquals(Long.toString(FeatureRowChecks.validAt(row)), hash.get(RedisFeatureStore.EVENT_TIME), e.getKey());
         }
     }
 
-    /** Feature rows by (patient, event time). */
     private static Map<List<Object>, List<Object>> rows(String database) {
-        Map<List<Object>, List<Object>> out = new TreeMap<>(Comparator.comparing(Object::toString));
-        for (List<Object> r : new PaimonCounts(catalog, database).rows(FeatureJob.FEATURES_TABLE)) {
-            out.put(List.of(r.get(0), r.get(1)), r);
-        }
-        return out;
+        return FeatureRowChecks.rows(catalog, database);
     }
 
     private static Map<String, List<Object>> newestBatchRows() {
-        Map<String, List<Object>> newest = new HashMap<>();
-        rows(BATCH_DB).values().forEach(r -> newest.merge((String) r.get(0), r,
-                (a, b) -> ((Timestamp) a.get(1)).compareTo((Timestamp) b.get(1)) >= 0 ? a : b));
-        return newest;
+        return FeatureRowChecks.newestRows(catalog, BATCH_DB);
     }
 
     private static boolean redisAgreesWithBatch() {
-        try (OnlineFeatureStore store = new OnlineFeatureStore(runtime.redisUri() + "/" + REDIS_DB)) {
-            for (Map.Entry<String, List<Object>> e : newestBatchRows().entrySet()) {
-                var online = store.get(e.getKey());
-                List<Object> batch = e.getValue();
-                if (online.isEmpty()
-                        || !online.get().validAt().equals(((Timestamp) batch.get(1)).toLocalDateTime().toInstant(ZoneOffset.UTC))
-                        || !new ArrayList<>(online.get().values().values()).equals(featureValues(batch))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    /** The feature columns of a Paimon row, as Java values comparable with the online store's. */
-    private static List<Object> featureValues(List<Object> row) {
-        List<Object> values = new ArrayList<>(row.subList(3, row.size()));
-        values.replaceAll(v -> v == null ? null : v instanceof Number || v instanceof Boolean ? v : v.toString());
-        return values;
+        return FeatureRowChecks.redisHolds(runtime.redisUri() + "/" + REDIS_DB, newestBatchRows());
     }
 
     /** risk:{id} of every patient that has one whose event time is that of the patient's newest batch row. */
@@ -182,7 +149,7 @@ class OnlineIT {
                 Duration.ZERO, 1, Duration.ofMillis(1))) {
             for (Map.Entry<String, List<Object>> e : newestBatchRows().entrySet()) {
                 Map<String, String> hash = risk.get(e.getKey());
-                long newest = ((Timestamp) e.getValue().get(1)).toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli();
+                long newest = FeatureRowChecks.validAt(e.getValue());
                 if (!hash.isEmpty() && Long.toString(newest).equals(hash.get(RedisFeatureStore.EVENT_TIME))) {
                     out.put(e.getKey(), hash);
                 }
