@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * {@code bin/pipeline bench ingest|ingest-soak|features|train|score}. Every figure is printed next to a baseline
  * measured in the same run, so the ratio means something on a noisy machine.
  */
-@Command(name = "bench", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
+@Command(name = "bench", header = "benchmarks: ingest, ingest-soak, online, features, train, score", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
         + "--data-dir.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Online.class,
                 BenchCommand.Features.class, BenchCommand.Train.class, BenchCommand.Score.class})
@@ -55,7 +55,7 @@ final class BenchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "ingest", defaultValueProvider = IngestDefaults.class, description = "Fills Kafka with --events generated "
+    @Command(name = "ingest", header = "events/s through ingest and silver vs a plain Kafka consumer", defaultValueProvider = IngestDefaults.class, description = "Fills Kafka with --events generated "
             + "events, reads them once with a plain consumer (the baseline) and once through ingest + silver, and prints "
             + "both rates, their ratio and the peak heap.")
     static final class Ingest implements Callable<Integer> {
@@ -86,7 +86,7 @@ final class BenchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "ingest-soak", defaultValueProvider = SoakDefaults.class, description = "Runs the bounded ingest --runs times, "
+    @Command(name = "ingest-soak", header = "the bounded ingest again and again; every run whose bronze differs from Kafka", defaultValueProvider = SoakDefaults.class, description = "Runs the bounded ingest --runs times, "
             + "each on fresh topics and a fresh database with a small generated workload, and compares bronze with Kafka "
             + "partition by partition after every run. Prints each run that finished short and exits 1 if any did. "
             + "--timeout applies to each run.")
@@ -126,7 +126,7 @@ final class BenchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "online", defaultValueProvider = OnlineDefaults.class, description = "Live events at --rate into the online "
+    @Command(name = "online", header = "Kafka send -> Redis features, risk and alert latency of the online job", defaultValueProvider = OnlineDefaults.class, description = "Live events at --rate into the online "
             + "job (lakehouse path and checkpoints on), and for each the time from its Kafka send until Redis features:{id} "
             + "holds it, until risk:{id} does, and until its alert is on risk-alerts; p50, p99 and max, what is missing, and "
             + "whether the job kept up. Exits 1 if it fell behind.")
@@ -164,7 +164,7 @@ final class BenchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "features", defaultValueProvider = FeaturesDefaults.class, description = "Measures the feature pipeline on the "
+    @Command(name = "features", header = "feature rows/s, Kafka -> Redis latency, Redis sink, lookups", defaultValueProvider = FeaturesDefaults.class, description = "Measures the feature pipeline on the "
             + "local runtime: end-to-end feature rows/s against the feature definitions in one thread, Kafka -> Redis "
             + "latency at a fixed input rate, the Redis sink against redis-benchmark (Debian package redis-tools), and "
             + "online lookups against a bare HGETALL.")
@@ -215,7 +215,7 @@ final class BenchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "train", description = "Fits logistic regression and boosted trees on generated rows twice: with the Flink "
+    @Command(name = "train", header = "Flink fits vs the same solvers in one thread", description = "Fits logistic regression and boosted trees on generated rows twice: with the Flink "
             + "jobs train uses, and with the same solver in one thread over the rows in memory; prints time, rounds, rows/s "
             + "per round, peak heap and held-out AUROC of both.")
     static final class Train implements Callable<Integer> {
@@ -266,7 +266,7 @@ final class BenchCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "score", defaultValueProvider = ScoreDefaults.class, description = "Registers a model and measures batch and "
+    @Command(name = "score", header = "batch and streaming scoring vs the scorer in one thread", defaultValueProvider = ScoreDefaults.class, description = "Registers a model and measures batch and "
             + "streaming scoring rows/s against the scorer in one thread, and the latency from a committed feature row to "
             + "its risk in Redis.")
     static final class Score implements Callable<Integer> {

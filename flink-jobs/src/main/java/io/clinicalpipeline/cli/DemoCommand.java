@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", defaultValueProvider = DemoCommand.Defaults.class, description = "Runs the pipeline end to end on a local "
+@Command(name = "demo", header = "runs the whole pipeline locally on embedded Kafka, Redis and Flink", defaultValueProvider = DemoCommand.Defaults.class, description = "Runs the pipeline end to end on a local "
         + "Kafka broker (KRaft), Redis server and Flink MiniCluster with its web dashboard: ingest, silver and streaming "
         + "features into Paimon and Redis, then trains a risk model on the history (compared with NEWS2), registers and "
         + "promotes it, and scores every feature row with the streaming scoring job. Starts from an empty --database.")

@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code bin/pipeline features <subcommand>}: the patient features. */
-@Command(name = "features", description = "Patient features: their catalog, the feature job, the online store and training sets.",
+@Command(name = "features", header = "patient features: catalog, run (streaming|batch), materialize, training-set, get", description = "Patient features: their catalog, the feature job, the online store and training sets.",
         subcommands = {FeaturesCommand.Catalog.class, FeaturesCommand.Run.class, FeaturesCommand.Materialize.class,
                 FeaturesCommand.TrainingSetCommand.class, FeaturesCommand.Get.class})
 final class FeaturesCommand extends CommandGroup {
@@ -37,7 +37,7 @@ final class FeaturesCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "catalog", description = "Writes the definitions of every feature (name, type, unit, look-back, description, "
+    @Command(name = "catalog", header = "writes every feature definition to feature_catalog", description = "Writes the definitions of every feature (name, type, unit, look-back, description, "
             + "version) to the feature_catalog table, where the SQL client finds them.")
     static final class Catalog implements Callable<Integer> {
         @Mixin
@@ -54,7 +54,7 @@ final class FeaturesCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "run", description = "Flink job: computes patient features from silver. Streaming follows silver and keeps "
+    @Command(name = "run", header = "Flink job: silver -> features (Paimon, and Redis in streaming mode)", description = "Flink job: computes patient features from silver. Streaming follows silver and keeps "
             + "Redis (online) and patient_features (offline, for audit) up to date; batch computes every point in time of "
             + "the history into patient_features and finishes.")
     static final class Run implements Callable<Integer> {
@@ -89,7 +89,7 @@ final class FeaturesCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "materialize", defaultValueProvider = LocalRedis.class, description = "Loads each patient's newest row of "
+    @Command(name = "materialize", header = "batch job: each patient's newest feature row into Redis", defaultValueProvider = LocalRedis.class, description = "Loads each patient's newest row of "
             + "patient_features into the Redis online store (a batch Flink job), to backfill a new or lost store. Redis "
             + "values newer than the table's are kept.")
     static final class Materialize implements Callable<Integer> {
@@ -110,7 +110,7 @@ final class FeaturesCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "training-set", description = "Builds a labelled table from patient_features: label 1 when one of "
+    @Command(name = "training-set", header = "labelled table from patient_features", description = "Builds a labelled table from patient_features: label 1 when one of "
             + "--event-types follows within --horizon, with a time-based train/validation/test split; exclusions are "
             + "explained in sql/20_training_set.sql.")
     static final class TrainingSetCommand implements Callable<Integer> {
@@ -161,7 +161,7 @@ final class FeaturesCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "get", defaultValueProvider = LocalRedis.class,
+    @Command(name = "get", header = "a patient's online features", defaultValueProvider = LocalRedis.class,
             description = "Prints a patient's online features from Redis, with the event time they are valid at and their age.")
     static final class Get implements Callable<Integer> {
         @Parameters(paramLabel = "PATIENT_ID", description = "the patient")

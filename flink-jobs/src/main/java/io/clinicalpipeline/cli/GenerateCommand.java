@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "generate", description = "Produces simulated vitals, medications, labs, adverse events and patient profiles to "
+@Command(name = "generate", header = "produces simulated patient events to Kafka", description = "Produces simulated vitals, medications, labs, adverse events and patient profiles to "
         + "Kafka, with faults (duplicates, late and out-of-order events, impossible values, missing fields, malformed "
         + "JSON).")
 final class GenerateCommand implements Callable<Integer> {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-@Command(name = "ingest", description = "Flink job: streams every record of the event topics into the Paimon bronze tables, "
+@Command(name = "ingest", header = "Flink job: Kafka topics -> Paimon bronze tables", description = "Flink job: streams every record of the event topics into the Paimon bronze tables, "
         + "exactly once.")
 final class IngestCommand implements Callable<Integer> {
 

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code bin/pipeline model list|show|promote|archive|rollback}: the model registry's versions and stages. */
-@Command(name = "model", description = "Model registry (Paimon table model_registry): versions, stages none -> staging -> "
+@Command(name = "model", header = "model registry: list, show, promote, archive, rollback", description = "Model registry (Paimon table model_registry): versions, stages none -> staging -> "
         + "production -> archived.",
         subcommands = {ModelCommand.ListVersions.class, ModelCommand.Show.class, ModelCommand.Promote.class,
                 ModelCommand.Archive.class, ModelCommand.Rollback.class})

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "online", description = "Flink job, the online path: reads the event topics, applies the silver rules, "
+@Command(name = "online", header = "Flink job, the online path: Kafka -> silver rules -> features -> score -> Redis and alerts", description = "Flink job, the online path: reads the event topics, applies the silver rules, "
         + "computes each patient's features as their events arrive and scores them with the registry's production model "
         + "(and challenger), writing Redis features:{patient_id}, risk:{patient_id} and the alerts topic with no Paimon "
         + "commit in between. It also writes bronze, silver, rejects, patient_features and model_predictions to Paimon at "

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "reconcile", description = "Prints per topic: records in Kafka, bronze, silver, duplicates dropped, quarantined "
+@Command(name = "reconcile", header = "counts every topic's records in Kafka, bronze, silver and rejects; fails if they differ", description = "Prints per topic: records in Kafka, bronze, silver, duplicates dropped, quarantined "
         + "(by reason) and dead-lettered (by error). Exits 1 if they do not add up, naming each table that is short.")
 final class ReconcileCommand implements Callable<Integer> {
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "score-batch", description = "Scores a cohort as configured in the batch_scoring_configs table (create and change "
+@Command(name = "score-batch", header = "scores a configured cohort (batch_scoring_configs) into Paimon and Parquet", description = "Scores a cohort as configured in the batch_scoring_configs table (create and change "
         + "configs in the SQL client): each patient's newest patient_features row that matches the config's cohort_filter, "
         + "scored by its scoring_model (production, staging or a version), into its output_table and, if set, Parquet at "
         + "parquet_path. The filter is one boolean expression over patient_features columns: comparisons, AND/OR/NOT, IN "

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-@Command(name = "score", description = "Flink job: scores every patient_features row with the production model of model_registry "
+@Command(name = "score", header = "Flink job: patient_features -> production model -> predictions, Redis risk, Kafka alerts", description = "Flink job: scores every patient_features row with the production model of model_registry "
         + "(and the challenger for its traffic share); a promotion or rollback applies to the next row without a restart. "
         + "Writes model_predictions, Redis risk:{patient_id} and alert transitions to Kafka.")
 final class ScoreCommand implements Callable<Integer> {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "silver", description = "Flink job: parses, validates, standardises and deduplicates bronze into silver; rejects "
+@Command(name = "silver", header = "Flink job: bronze -> silver, quarantine, dead letter (streaming or batch)", description = "Flink job: parses, validates, standardises and deduplicates bronze into silver; rejects "
         + "go to quarantine and dead_letter. Streaming follows bronze; batch reprocesses it and finishes.")
 final class SilverCommand implements Callable<Integer> {
 

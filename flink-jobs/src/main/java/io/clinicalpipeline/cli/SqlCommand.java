@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * {@code bin/pipeline sql}: the Flink SQL client (embedded mode) with the pipeline's Paimon catalog and database already
  * selected, from {@code sql/00_init.sql}. Queries run in batch mode over the tables' latest snapshot.
  */
-@Command(name = "sql", description = "Opens the Flink SQL client on the pipeline's tables (try: SHOW TABLES; SELECT * FROM "
+@Command(name = "sql", header = "Flink SQL client on the pipeline's Paimon tables", description = "Opens the Flink SQL client on the pipeline's tables (try: SHOW TABLES; SELECT * FROM "
         + "quarantine;). With --file it runs a script, e.g. sql/10_layer_counts.sql, and exits.")
 final class SqlCommand implements Callable<Integer> {
 

@@ -31,7 +31,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code bin/pipeline train}: fits a model on any CSV file or Paimon table and measures it on held-out rows. */
-@Command(name = "train", description = "Fits a tabular encoder and a classifier (logistic regression after a standard scaler, or "
+@Command(name = "train", header = "fits and evaluates a risk model on a CSV file or Paimon table (Flink ML, bounded jobs)", description = "Fits a tabular encoder and a classifier (logistic regression after a standard scaler, or "
         + "gradient-boosted trees) on a CSV file or a Paimon table with bounded Flink jobs (one pass per stage; one per "
         + "Newton round, or per tree level), then scores the held-out rows and prints AUROC, AUPRC, F1 and the Brier score. "
         + "CSV: header detected (or --header), delimiter inferred, quotes allowed, ?/NA/empty are missing (imputed), text "
