@@ -264,7 +264,7 @@ public final class FeaturesBench {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         s.lakehouse().createTables(tEnv, s.database());
         new TableStreams(tEnv, s.database()).read(FeatureJob.FEATURES_TABLE)
-                .sinkTo(new RedisFeatureSink(target, ttl, 500, Duration.ZERO, 8, Duration.ofMillis(200)))
+                .sinkTo(RedisFeatureSink.standard(target, ttl, Duration.ZERO))
                 .name("redis-online-features");
         long started = System.nanoTime();
         env.execute("bench-redis-sink");

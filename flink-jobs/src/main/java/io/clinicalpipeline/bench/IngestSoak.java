@@ -44,7 +44,6 @@ public final class IngestSoak {
 
     /** @return how many runs finished with bronze short of Kafka */
     public static int run(Settings p) throws Exception {
-        boolean withSilver = p.withSilver();
         int runs = p.runs();
         Path dataDir = Scratch.emptied(p.dataDir());
         Lakehouse lakehouse = new Lakehouse(dataDir.resolve("warehouse").toString());
@@ -55,10 +54,9 @@ public final class IngestSoak {
                 GeneratorConfig workload = GeneratorConfig.defaults(p.patients(), Duration.ofMinutes(Math.round(p.hours() * 60)), run);
                 Workloads.toKafka(workload, 2, 0, runtime.bootstrap(), topics, System.out);
                 JobSettings s = new JobSettings(runtime.bootstrap(), topics, lakehouse, "soak_" + run,
-                        p.checkpointInterval(),
-                        dataDir.resolve("checkpoints").toUri().toString(), Duration.ZERO);
+                        p.checkpointInterval(), dataDir.resolve("checkpoints").toUri().toString(), Duration.ZERO);
                 long started = System.nanoTime();
-                JobClient silver = withSilver
+                JobClient silver = p.withSilver()
                         ? PipelineJobs.startSilver(runtime.flink()::environment, s, RuntimeExecutionMode.STREAMING, s.database())
                         : null;
                 String audit = "the job's own audit passed";
@@ -76,9 +74,9 @@ public final class IngestSoak {
                 if (missing.isEmpty()) {
                     System.out.printf("soak: run %d of %d: bronze = Kafka (%,d ms)%n", run, runs, millis);
                 } else {
-                    String line = "run " + run + ": " + String.join("; ", missing) + " (" + audit + ")";
-                    shortRuns.add(line);
-                    System.out.printf("soak: run %d of %d FINISHED SHORT: %s%n", run, runs, line);
+                    String what = String.join("; ", missing) + " (" + audit + ")";
+                    shortRuns.add("run " + run + ": " + what);
+                    System.out.printf("soak: run %d of %d FINISHED SHORT: %s%n", run, runs, what);
                 }
             }
         }

@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static final String NEWS2 = "news2_total";
 
-    /** Hyperparameter flags and the Flink ML params they set. */
+    /** Hyperparameter flags (each declared below, read back by name) and the Flink ML params they set. */
     private static final Map<String, String> PARAMS = new LinkedHashMap<>();
 
     static {
@@ -228,11 +228,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The hyperparameter flags given, by param name; a flag the algorithm does not take is a usage error. */
     private Map<String, Double> hyperparameters(Algorithm fit) {
-        Double[] given = {maxIter, reg, elasticNet, tol, maxDepth, maxBins, stepSize, regLambda, minInstances, minInfoGain};
         Map<String, Double> out = new LinkedHashMap<>();
-        int i = 0;
         for (Map.Entry<String, String> flag : PARAMS.entrySet()) {
-            Double value = given[i++];
+            Double value = spec.findOption("--" + flag.getKey()).getValue();
             if (value != null) {
                 requireTakes(fit, flag.getKey());
                 out.put(flag.getValue(), value);

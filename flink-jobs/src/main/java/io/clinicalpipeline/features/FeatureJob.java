@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +77,13 @@ public final class FeatureJob {
             tables.write(FEATURES_TABLE, features);
             tables.write(LATE_TABLE, late);
         }
+    }
+
+    /** The graph's inputs: {@code silver} of each kind in {@link #INPUTS}. */
+    public static Map<EventKind, DataStream<Row>> inputs(Function<EventKind, DataStream<Row>> silver) {
+        Map<EventKind, DataStream<Row>> inputs = new EnumMap<>(EventKind.class);
+        INPUTS.keySet().forEach(kind -> inputs.put(kind, silver.apply(kind)));
+        return inputs;
     }
 
     /**

@@ -43,9 +43,9 @@ public final class EndAfterCheckpointSource<T, SplitT extends SourceSplit, EnumC
     private final Source<T, SplitT, EnumChkT> inner;
     private final TypeInformation<T> producedType;
 
-    public EndAfterCheckpointSource(Source<T, SplitT, EnumChkT> inner, TypeInformation<T> producedType) {
+    public <S extends Source<T, SplitT, EnumChkT> & ResultTypeQueryable<T>> EndAfterCheckpointSource(S inner) {
         this.inner = inner;
-        this.producedType = producedType;
+        this.producedType = inner.getProducedType();
     }
 
     @Override

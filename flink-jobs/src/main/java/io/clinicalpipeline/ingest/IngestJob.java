@@ -58,7 +58,7 @@ public final class IngestJob {
      * {@link EndAfterCheckpointSource}): without that, Paimon can drop a partition's tail at the end of input.
      */
     public static DataStream<BronzeRecord> fromKafka(StreamExecutionEnvironment env, KafkaSource<BronzeRecord> source) {
-        return env.fromSource(new EndAfterCheckpointSource<>(source, source.getProducedType()),
+        return env.fromSource(new EndAfterCheckpointSource<>(source),
                         WatermarkStrategy.noWatermarks(), "kafka-patient-events")
                 .uid("kafka-patient-events");
     }

@@ -26,44 +26,51 @@ public final class OffsetsRead implements Accumulator<BronzeRecord, HashMap<Offs
     }
 
     /** Offsets {@code first} to {@code last} (inclusive), {@code count} records among them. */
-    public record Range(long first, long last, long count) implements Serializable {
-        Range merge(Range other) {
-            return new Range(Math.min(first, other.first), Math.max(last, other.last), count + other.count);
-        }
-    }
+    public record Range(long first, long last, long count) implements Serializable {}
 
-    private HashMap<Partition, Range> ranges = new HashMap<>();
-    // Records come in runs from one partition: the last one's key saves building a key per record.
+    /** Per partition {first, last, count}, updated in place: this is on every ingested record's path. */
+    private HashMap<Partition, long[]> ranges = new HashMap<>();
+    // Records come in runs from one partition: the last one's key and range save a lookup per record.
     private transient Partition lastPartition;
+    private transient long[] lastRange;
 
     @Override
     public void add(BronzeRecord r) {
-        Partition p = lastPartition != null && lastPartition.partition() == r.partition && lastPartition.topic().equals(r.topic)
-                ? lastPartition : new Partition(r.topic, r.partition);
-        lastPartition = p;
-        ranges.merge(p, new Range(r.offset, r.offset, 1), Range::merge);
+        if (lastPartition == null || lastPartition.partition() != r.partition || !lastPartition.topic().equals(r.topic)) {
+            lastPartition = new Partition(r.topic, r.partition);
+            lastRange = ranges.computeIfAbsent(lastPartition, p -> new long[] {r.offset, r.offset, 0});
+        }
+        lastRange[0] = Math.min(lastRange[0], r.offset);
+        lastRange[1] = Math.max(lastRange[1], r.offset);
+        lastRange[2]++;
     }
 
     @Override
     public HashMap<Partition, Range> getLocalValue() {
-        return ranges;
+        HashMap<Partition, Range> value = new HashMap<>();
+        ranges.forEach((p, range) -> value.put(p, new Range(range[0], range[1], range[2])));
+        return value;
     }
 
     @Override
     public void resetLocal() {
         ranges = new HashMap<>();
         lastPartition = null;
+        lastRange = null;
     }
 
     @Override
     public void merge(Accumulator<BronzeRecord, HashMap<Partition, Range>> other) {
-        other.getLocalValue().forEach((p, range) -> ranges.merge(p, range, Range::merge));
+        other.getLocalValue().forEach((p, range) -> ranges.merge(p, new long[] {range.first(), range.last(), range.count()},
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1]), a[2] + b[2]}));
+        lastPartition = null;
+        lastRange = null;
     }
 
     @Override
     public OffsetsRead clone() {
         OffsetsRead copy = new OffsetsRead();
-        copy.ranges = new HashMap<>(ranges);
+        ranges.forEach((p, range) -> copy.ranges.put(p, range.clone()));
         return copy;
     }
 

@@ -152,17 +152,10 @@ public final class PipelineJobs {
         }
         TableStreams silver = new TableStreams(tEnv, s.database());
         TableStreams features = new TableStreams(tEnv, featureDatabase);
-        Map<EventKind, DataStream<Row>> changes = new EnumMap<>(EventKind.class);
-        for (EventKind kind : EventKind.values()) {
-            if (FeatureJob.INPUTS.containsKey(kind)) {
-                changes.put(kind, silver.readChanges(kind.silverTable()));
-            }
-        }
-        FeatureJob.Output out = FeatureJob.build(changes, features::rowType, f);
+        FeatureJob.Output out = FeatureJob.build(FeatureJob.inputs(kind -> silver.readChanges(kind.silverTable())),
+                features::rowType, f);
         out.write(features);
-        if (f.redis() != null) {
-            out.features().sinkTo(f.redis()).name("redis-online-features").uid("redis-online-features");
-        }
+        writeOnline(out, f);
         features.attach();
         return env.executeAsync(FEATURES_JOB + "-" + mode.name().toLowerCase());
     }
@@ -178,9 +171,7 @@ public final class PipelineJobs {
     public static JobClient startOnline(Function<Configuration, StreamExecutionEnvironment> environments, JobSettings s,
                                         FeatureJob.Settings f, RiskPolicy policy, ScoringJob.Sinks sinks, boolean lakehouse)
             throws Exception {
-        if (sinks.alertsTopic() != null) {
-            KafkaTopics.createTopics(sinks.bootstrap(), List.of(sinks.alertsTopic()), 2);
-        }
+        createAlertsTopic(sinks);
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         s.lakehouse().createTables(tEnv, s.database());
@@ -188,12 +179,8 @@ public final class PipelineJobs {
         DataStream<BronzeRecord> records = IngestJob.fromKafka(env, IngestJob.kafkaSource(s.bootstrap(), s.topics(), ONLINE_GROUP, false));
         Map<EventKind, DataStream<Row>> bronze = IngestJob.route(records, s.topics(), tables::rowType);
         SilverJob.Output silver = SilverJob.build(bronze, tables::rowType, s.topics(), s.dedupTtl());
-        Map<EventKind, DataStream<Row>> featureInputs = new EnumMap<>(EventKind.class);
-        FeatureJob.INPUTS.keySet().forEach(kind -> featureInputs.put(kind, silver.silver().get(kind)));
-        FeatureJob.Output features = FeatureJob.build(featureInputs, tables::rowType, f.onArrival());
-        if (f.redis() != null) {
-            features.features().sinkTo(f.redis()).name("redis-online-features").uid("redis-online-features");
-        }
+        FeatureJob.Output features = FeatureJob.build(FeatureJob.inputs(silver.silver()::get), tables::rowType, f.onArrival());
+        writeOnline(features, f);
         ScoringJob.Outputs scores = ScoringJob.build(features.features(), tables.columnNames(FeatureJob.FEATURES_TABLE),
                 tables.rowType(FeatureJob.FEATURES_TABLE), ScoringJob.routes(tables), policy);
         ScoringJob.write(scores, lakehouse ? tables : null, sinks);
@@ -204,6 +191,20 @@ public final class PipelineJobs {
         }
         tables.attach();
         return env.executeAsync(ONLINE_JOB);
+    }
+
+    /** The alert transitions' topic, created with its partitions before a producer meets it half-made. */
+    private static void createAlertsTopic(ScoringJob.Sinks sinks) throws Exception {
+        if (sinks.alertsTopic() != null) {
+            KafkaTopics.createTopics(sinks.bootstrap(), List.of(sinks.alertsTopic()), 2);
+        }
+    }
+
+    /** Feature rows into the online store, when the settings name one. */
+    private static void writeOnline(FeatureJob.Output out, FeatureJob.Settings f) {
+        if (f.redis() != null) {
+            out.features().sinkTo(f.redis()).name("redis-online-features").uid("redis-online-features");
+        }
     }
 
     private static void writeSilver(SilverJob.Output out, TableStreams tables) {
@@ -238,9 +239,7 @@ public final class PipelineJobs {
     public static JobClient startScoring(Function<Configuration, StreamExecutionEnvironment> environments,
                                          JobSettings s, String featureDatabase, RiskPolicy policy,
                                          ScoringJob.Sinks sinks) throws Exception {
-        if (sinks.alertsTopic() != null) {
-            KafkaTopics.createTopics(sinks.bootstrap(), List.of(sinks.alertsTopic()), 2);
-        }
+        createAlertsTopic(sinks);
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         s.lakehouse().createTables(tEnv, s.database());

@@ -105,7 +105,7 @@ public final class Reconciler {
     }
 
     /** Records currently held per topic: end offset minus start offset over all partitions. */
-    public static Map<String, Long> kafkaCounts(String bootstrap, Topics topics) throws ExecutionException, InterruptedException {
+    private static Map<String, Long> kafkaCounts(String bootstrap, Topics topics) throws ExecutionException, InterruptedException {
         Map<String, Long> counts = new HashMap<>();
         KafkaTopics.recordsPerPartition(bootstrap, topics).forEach((partition, n) -> counts.merge(partition.get(0), n, Long::sum));
         return counts;
