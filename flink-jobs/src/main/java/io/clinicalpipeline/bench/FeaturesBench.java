@@ -17,6 +17,7 @@ import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.lake.TableStreams;
 import io.clinicalpipeline.online.OnlineFeatureStore;
+import io.clinicalpipeline.online.KeyspaceWatch;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.JobMetrics;

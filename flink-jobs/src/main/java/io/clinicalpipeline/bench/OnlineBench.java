@@ -14,6 +14,7 @@ import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.online.KeyspaceWatch;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.LocalRuntime;

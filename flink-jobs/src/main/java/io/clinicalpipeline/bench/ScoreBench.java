@@ -10,6 +10,7 @@ import io.clinicalpipeline.model.ml.classification.GbtClassifier;
 import io.clinicalpipeline.model.ml.classification.LogisticRegression;
 import io.clinicalpipeline.model.ml.feature.StandardScaler;
 import io.clinicalpipeline.model.ml.feature.TabularEncoder;
+import io.clinicalpipeline.online.KeyspaceWatch;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.runtime.Await;

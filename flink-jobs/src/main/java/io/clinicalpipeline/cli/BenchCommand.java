@@ -5,6 +5,7 @@ import io.clinicalpipeline.bench.IngestBench;
 import io.clinicalpipeline.bench.IngestSoak;
 import io.clinicalpipeline.bench.OnlineBench;
 import io.clinicalpipeline.bench.ScoreBench;
+import io.clinicalpipeline.bench.StateBench;
 import io.clinicalpipeline.bench.TrainBench;
 import io.clinicalpipeline.events.Topics;
 import picocli.CommandLine.Command;
@@ -21,12 +22,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bin/pipeline bench ingest|ingest-soak|features|train|score}. Every figure is printed next to a baseline
+ * {@code bin/pipeline bench ingest|ingest-soak|online|state|features|train|score}. Every figure is printed next to a baseline
  * measured in the same run, so the ratio means something on a noisy machine.
  */
-@Command(name = "bench", header = "benchmarks: ingest, ingest-soak, online, features, train, score", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
+@Command(name = "bench", header = "benchmarks: ingest, ingest-soak, online, state, features, train, score", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
         + "--data-dir.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Online.class,
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Online.class, BenchCommand.State.class,
                 BenchCommand.Features.class, BenchCommand.Train.class, BenchCommand.Score.class})
 final class BenchCommand extends CommandGroup {
 
@@ -161,6 +162,56 @@ final class BenchCommand extends CommandGroup {
                     eventTime.settings(null, Duration.ZERO), eventTime.redisMaxDelay, !noLakehouse, run.dataDir, run.timeout,
                     summary, Topics.defaults()));
             return keptUp ? 0 : 1;
+        }
+    }
+
+    static final class StateDefaults extends CommandDefaults {
+        StateDefaults() {
+            super(Map.of("--checkpoint-interval", "10s", "--timeout", "60m"));
+        }
+    }
+
+    @Command(name = "state", header = "the online job's state size and memory at --patients x --hours of history", defaultValueProvider = StateDefaults.class,
+            description = "Generates --patients patients with --hours of history each, runs the online job over them with the "
+            + "given state backend, and prints the size of a checkpoint taken after every event and the heap and resident "
+            + "memory the job added to the JVM.")
+    static final class State implements Callable<Integer> {
+        @Mixin
+        CheckpointOptions checkpoints;
+
+        @Mixin
+        EventTimeOptions eventTime;
+
+        @Mixin
+        RunOptions run;
+
+        @Option(names = "--patients", paramLabel = "N", defaultValue = "10000", description = "simulated patients")
+        int patients;
+
+        @Option(names = "--hours", paramLabel = "DURATION", defaultValue = "24h", description = "history per patient")
+        Duration hours;
+
+        @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", defaultValue = "hashmap", description = "where the "
+                + "job keeps its state: on the heap, or in RocksDB (off heap, on local disk)")
+        String stateBackend;
+
+        @Option(names = "--lakehouse", description = "the online job also writes Paimon (slower; its writers' state is small)")
+        boolean lakehouse;
+
+        @Option(names = "--summary", paramLabel = "FILE", description = "also write the figures as JSON")
+        Path summary;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("hashmap", "rocksdb").contains(stateBackend)) {
+                throw new ParameterException(spec.commandLine(), "--state-backend must be hashmap or rocksdb, got " + stateBackend);
+            }
+            StateBench.run(new StateBench.Settings(patients, hours, stateBackend, checkpoints.interval, lakehouse,
+                    eventTime.settings(null, Duration.ZERO), run.dataDir, run.timeout, summary, Topics.defaults()));
+            return 0;
         }
     }
 

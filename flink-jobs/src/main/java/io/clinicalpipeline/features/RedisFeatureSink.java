@@ -26,9 +26,9 @@ public final class RedisFeatureSink extends RedisHashSink<Row> {
                 RedisFeatureSink::toUpdate);
     }
 
-    /** The sink the feature job runs with: pipelines of 500 updates, 8 attempts from a 200 ms backoff. */
+    /** The sink the jobs run with: pipelines of 500 updates, retried as {@link RedisFeatureStore#SINK_ATTEMPTS} says. */
     public static RedisFeatureSink standard(String uri, Duration ttl, Duration maxDelay) {
-        return new RedisFeatureSink(uri, ttl, 500, maxDelay, 8, Duration.ofMillis(200));
+        return new RedisFeatureSink(uri, ttl, 500, maxDelay, RedisFeatureStore.SINK_ATTEMPTS, RedisFeatureStore.SINK_FIRST_BACKOFF);
     }
 
     /** The Redis hash fields of a feature row: the definition version and the non-null features as one JSON object. */

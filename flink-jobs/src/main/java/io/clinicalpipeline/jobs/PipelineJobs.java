@@ -182,7 +182,7 @@ public final class PipelineJobs {
         FeatureJob.Output features = FeatureJob.build(FeatureJob.inputs(silver.silver()::get), tables::rowType, f.onArrival());
         writeOnline(features, f);
         ScoringJob.Outputs scores = ScoringJob.build(features.features(), tables.columnNames(FeatureJob.FEATURES_TABLE),
-                tables.rowType(FeatureJob.FEATURES_TABLE), ScoringJob.routes(tables), policy);
+                tables.rowType(FeatureJob.FEATURES_TABLE), ScoringJob.routes(tables), policy, true);
         ScoringJob.write(scores, lakehouse ? tables : null, sinks);
         if (lakehouse) {
             bronze.forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows));

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -114,6 +115,27 @@ public final class KafkaTopics {
             end.forEach((tp, info) -> counts.put(List.of(tp.topic(), Integer.toString(tp.partition())),
                     info.offset() - start.get(tp).offset()));
             return counts;
+        }
+    }
+
+    /**
+     * How far a consumer group's committed offsets trail the end of the topics: records not yet committed, summed
+     * over every partition (a partition the group has never committed counts whole).
+     */
+    public static long groupLag(String bootstrap, String group, Topics topics) throws ExecutionException, InterruptedException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics.all()).allTopicNames().get().values().forEach(d -> d.partitions().forEach(
+                    p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+            long lag = 0;
+            for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata at = committed.get(e.getKey());
+                lag += e.getValue().offset() - (at == null ? 0 : at.offset());
+            }
+            return lag;
         }
     }
 }

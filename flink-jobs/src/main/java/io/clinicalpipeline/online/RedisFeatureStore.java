@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The online feature store in Redis. Key layout: one hash per patient, {@code features:{patient_id}}, with three
@@ -42,6 +43,14 @@ public final class RedisFeatureStore implements AutoCloseable {
             "if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end",
             "return 1");
 
+    /**
+     * Attempts of the jobs' sinks: with back-off from 200 ms doubling to at most {@link #MAX_BACKOFF}, about two
+     * minutes of an unreachable Redis (a restart, a failover) are ridden out by back-pressure before the job fails.
+     */
+    public static final int SINK_ATTEMPTS = 30;
+    public static final Duration SINK_FIRST_BACKOFF = Duration.ofMillis(200);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
     /** One patient's features as of {@code eventTime}; fields hold the non-null values as strings. */
     public record Update(String patientId, long eventTime, Map<String, String> fields) {}
 
@@ -51,6 +60,8 @@ public final class RedisFeatureStore implements AutoCloseable {
     private final int maxAttempts;
     private final Duration firstBackoff;
     private String scriptSha;
+    /** Read by the metric reporter's thread while the task's thread retries. */
+    private final AtomicLong retries = new AtomicLong();
 
     public RedisFeatureStore(String uri, Duration ttl, int maxAttempts, Duration firstBackoff) {
         this(uri, KEY_PREFIX, ttl, maxAttempts, firstBackoff);
@@ -83,9 +94,11 @@ public final class RedisFeatureStore implements AutoCloseable {
                     throw new IllegalStateException("Redis unreachable after " + attempt + " attempts (" + e.getMessage()
                             + "); check the server and the --redis URI; the job will restart from its last checkpoint", e);
                 }
-                LOG.warn("event=redis_retry attempt={} backoff_ms={} error=\"{}\"", attempt, backoff.toMillis(), e.getMessage());
+                retries.incrementAndGet();
+                LOG.warn("event=redis_retry key_prefix={} attempt={} backoff_ms={} error=\"{}\"", keyPrefix, attempt,
+                        backoff.toMillis(), e.getMessage());
                 Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
@@ -119,6 +132,11 @@ public final class RedisFeatureStore implements AutoCloseable {
             return writeOnce(updates);
         }
         return applied;
+    }
+
+    /** How many times a write has been retried since this store was opened. */
+    public long retries() {
+        return retries.get();
     }
 
     /** A patient's stored features (empty if none or expired). */

@@ -4,6 +4,7 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
 import java.io.Serializable;
@@ -40,7 +41,8 @@ public class RedisHashSink<T> implements Sink<T> {
 
     /**
      * @param keyPrefix    e.g. {@code features:}: the key is the prefix and the patient id
-     * @param metricPrefix counters are this plus {@code Writes}, {@code WritesRefusedAsOlder}, {@code UpdatesCoalesced}
+     * @param metricPrefix metrics are this plus {@code Writes}, {@code WritesRefusedAsOlder}, {@code UpdatesCoalesced} and
+     *                     {@code Retries} (writes retried while Redis was unreachable)
      * @param maxDelay     longest an update waits in the buffer; zero: only when full and at checkpoints
      */
     public RedisHashSink(String uri, String keyPrefix, String metricPrefix, Duration ttl, int batchSize, Duration maxDelay,
@@ -87,6 +89,7 @@ public class RedisHashSink<T> implements Sink<T> {
             this.written = metrics.counter(metricPrefix + "Writes");
             this.refused = metrics.counter(metricPrefix + "WritesRefusedAsOlder");
             this.coalesced = metrics.counter(metricPrefix + "UpdatesCoalesced");
+            metrics.gauge(metricPrefix + "Retries", (Gauge<Long>) store::retries);
         }
 
         @Override

@@ -32,8 +32,17 @@ public final class JobMetrics {
 
     /** {@link #sum}, or 0 while the job's metrics cannot be read (not reported yet, or the job is gone). */
     public long sumOrZero(JobID job, String name) {
+        return orZero(job, name, "sum");
+    }
+
+    /** The largest value of a metric on any one subtask (summed over operators), or 0 while it cannot be read. */
+    public long maxOrZero(JobID job, String name) {
+        return orZero(job, name, "max");
+    }
+
+    private long orZero(JobID job, String name, String agg) {
         try {
-            return sum(job, name);
+            return aggregate(job, name, agg);
         } catch (IOException | RuntimeException e) {
             return 0;
         } catch (InterruptedException e) {
@@ -48,6 +57,30 @@ public final class JobMetrics {
      */
     public long min(JobID job, String name) throws IOException, InterruptedException {
         return aggregate(job, name, "min");
+    }
+
+    /** A completed checkpoint as the dashboard's Checkpoints tab shows it. */
+    public record Checkpoint(long id, long triggeredAt, long stateSize, long checkpointedSize, long durationMs) {
+        static final Checkpoint NONE = new Checkpoint(0, 0, 0, 0, 0);
+    }
+
+    /**
+     * The job's newest completed checkpoint ({@link Checkpoint#NONE}-like zeros if none yet or unreadable). Every
+     * record a source had read when it was triggered has passed every operator and been flushed by every sink once it
+     * has completed.
+     */
+    public Checkpoint lastCompletedCheckpoint(JobID job) {
+        try {
+            JsonNode c = get("/jobs/" + job + "/checkpoints").path("latest").path("completed");
+            return c.isMissingNode() || c.isNull() ? Checkpoint.NONE : new Checkpoint(c.path("id").asLong(),
+                    c.path("trigger_timestamp").asLong(), c.path("state_size").asLong(), c.path("checkpointed_size").asLong(),
+                    c.path("end_to_end_duration").asLong());
+        } catch (IOException | RuntimeException e) {
+            return Checkpoint.NONE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Checkpoint.NONE;
+        }
     }
 
     private long aggregate(JobID job, String name, String agg) throws IOException, InterruptedException {

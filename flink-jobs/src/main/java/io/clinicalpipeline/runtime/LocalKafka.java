@@ -17,11 +17,12 @@ import java.util.Properties;
  */
 public final class LocalKafka implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private final Properties config;
     private final String bootstrap;
+    private KafkaRaftServer server;
 
-    private LocalKafka(KafkaRaftServer server, String bootstrap) {
-        this.server = server;
+    private LocalKafka(Properties config, String bootstrap) {
+        this.config = config;
         this.bootstrap = bootstrap;
     }
 
@@ -63,9 +64,23 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("broker.heartbeat.interval.ms", "1000");
         // Replayed or simulated events have old timestamps; keep them until the user deletes the topic.
         p.setProperty("log.retention.ms", "-1");
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
+        LocalKafka kafka = new LocalKafka(p, "127.0.0.1:" + brokerPort);
+        kafka.startServer();
+        return kafka;
+    }
+
+    private void startServer() {
+        server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         server.startup();
-        return new LocalKafka(server, "127.0.0.1:" + brokerPort);
+    }
+
+    /**
+     * Shuts the broker down cleanly and starts it again on the same ports and log directory, as a rolling restart
+     * does: clients see it gone for a moment, and every record written before is still there.
+     */
+    public void restart() {
+        close();
+        startServer();
     }
 
     public String bootstrap() {

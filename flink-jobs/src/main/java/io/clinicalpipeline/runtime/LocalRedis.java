@@ -1,9 +1,14 @@
 package io.clinicalpipeline.runtime;
 
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.SaveMode;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ShutdownParams;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,16 +18,23 @@ import java.nio.file.Path;
  */
 public final class LocalRedis implements AutoCloseable {
 
-    private final RedisServer server;
+    private final Path dataDir;
     private final int port;
+    private RedisServer server;
 
-    private LocalRedis(RedisServer server, int port) {
-        this.server = server;
+    private LocalRedis(Path dataDir, int port) {
+        this.dataDir = dataDir;
         this.port = port;
     }
 
     public static LocalRedis start(Path dataDir) {
-        int port = Ports.free();
+        LocalRedis redis = new LocalRedis(dataDir, Ports.free());
+        redis.start();
+        return redis;
+    }
+
+    /** Starts the server again after {@link #stop}, on the same port, with the data it saved when it stopped. */
+    public void start() {
         try {
             Files.createDirectories(dataDir);
             redis.embedded.core.RedisServerBuilder builder = RedisServer.newRedisServer()
@@ -35,13 +47,25 @@ public final class LocalRedis implements AutoCloseable {
             if (system != null) {
                 builder.executableProvider(() -> system.toFile());
             }
-            RedisServer server = builder.build();
+            server = builder.build();
             server.start();
-            return new LocalRedis(server, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a local Redis server on port " + port
                     + "; install redis-server or pass --redis redis://host:port", e);
         }
+    }
+
+    /**
+     * Stops the server as an operator's restart does: it saves its data first ({@code SHUTDOWN SAVE}), so
+     * {@link #start} brings the keys back; clients see refused connections until then.
+     */
+    public void stop() throws IOException {
+        try (Jedis admin = new Jedis(URI.create(uri()))) {
+            admin.shutdown(ShutdownParams.shutdownParams().saveMode(SaveMode.SAVE));
+        } catch (JedisException e) {
+            // The server closes the connection as it exits; that is the shutdown succeeding.
+        }
+        server.stop();
     }
 
     private static Path systemRedis() {
@@ -60,6 +84,8 @@ public final class LocalRedis implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop();
+        if (server.isActive()) {
+            server.stop();
+        }
     }
 }

@@ -56,6 +56,22 @@ public final class LocalRuntime implements AutoCloseable {
         return flink;
     }
 
+    /** The Kafka broker this runtime started, to stop and restart it; fails when the user gave their own. */
+    public LocalKafka kafka() {
+        if (kafka == null) {
+            throw new IllegalStateException("this runtime uses the Kafka at " + bootstrap + ", which it did not start");
+        }
+        return kafka;
+    }
+
+    /** The Redis server this runtime started, to stop and restart it; fails when the user gave their own. */
+    public LocalRedis redis() {
+        if (redis == null) {
+            throw new IllegalStateException("this runtime uses the Redis at " + redisUri + ", which it did not start");
+        }
+        return redis;
+    }
+
     @Override
     public void close() throws Exception {
         flink.close();

@@ -8,11 +8,16 @@ import io.clinicalpipeline.online.RedisHashSink;
 import io.clinicalpipeline.registry.ModelRegistry;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 
@@ -53,20 +58,27 @@ public final class ScoringJob {
 
     private ScoringJob() {}
 
+    /**
+     * @param partitionedByPatient the rows come straight from the feature operator of the same job, already partitioned
+     *     by patient: scoring keeps that partitioning instead of shuffling every 168-column row to another subtask
+     */
     public static Outputs build(DataStream<Row> featureChanges, String[] featureColumns, TypeInformation<Row> featureType,
-                                DataStream<ModelRoute> registry, RiskPolicy policy) {
+                                DataStream<ModelRoute> registry, RiskPolicy policy, boolean partitionedByPatient) {
         BroadcastStream<ModelRoute> routes = registry.broadcast(ScoreFeatures.ROUTES);
         int patient = List.of(featureColumns).indexOf("patient_id");
         if (patient < 0) {
             throw new IllegalArgumentException("feature rows need a patient_id column; they have " + List.of(featureColumns));
         }
-        DataStream<Prediction> predictions = featureChanges
-                .keyBy(row -> (String) row.getField(patient), TypeInformation.of(String.class))
+        KeySelector<Row, String> byPatient = row -> (String) row.getField(patient);
+        KeyedStream<Row, String> rows = partitionedByPatient
+                ? DataStreamUtils.reinterpretAsKeyedStream(featureChanges, byPatient, Types.STRING)
+                : featureChanges.keyBy(byPatient, Types.STRING);
+        SingleOutputStreamOperator<Prediction> predictions = rows
                 .connect(routes)
                 .process(new ScoreFeatures(featureColumns, featureType, policy), TypeInformation.of(Prediction.class))
                 .name("score features").uid("score-features");
-        DataStream<RiskAlert> alerts = predictions
-                .keyBy(p -> p.patientId, TypeInformation.of(String.class))
+        // Predictions leave the scorer partitioned by patient, as the hysteresis needs them.
+        DataStream<RiskAlert> alerts = DataStreamUtils.reinterpretAsKeyedStream(predictions, p -> p.patientId, Types.STRING)
                 .process(new AlertHysteresis(policy), TypeInformation.of(RiskAlert.class))
                 .name("alert hysteresis").uid("alert-hysteresis");
         return new Outputs(predictions, alerts);
@@ -75,7 +87,7 @@ public final class ScoringJob {
     /** Reads {@code patient_features} and {@code model_registry} as streams, scores, and writes every output. */
     public static void wire(TableStreams features, TableStreams registryTables, RiskPolicy policy, Sinks sinks) {
         Outputs out = build(features.readChanges(FeatureJob.FEATURES_TABLE), features.columnNames(FeatureJob.FEATURES_TABLE),
-                features.rowType(FeatureJob.FEATURES_TABLE), routes(registryTables), policy);
+                features.rowType(FeatureJob.FEATURES_TABLE), routes(registryTables), policy, false);
         write(out, features, sinks);
     }
 
@@ -100,7 +112,7 @@ public final class ScoringJob {
         if (sinks.redisUri() != null) {
             out.predictions().filter(p -> p.served).name("served scores")
                     .sinkTo(new RedisHashSink<>(sinks.redisUri(), RISK_KEY_PREFIX, "redisRisk", sinks.riskTtl(), 500,
-                            sinks.redisMaxDelay(), 8, Duration.ofMillis(200), ScoringJob::riskHash))
+                            sinks.redisMaxDelay(), RedisFeatureStore.SINK_ATTEMPTS, RedisFeatureStore.SINK_FIRST_BACKOFF, ScoringJob::riskHash))
                     .name("redis-risk").uid("redis-risk");
         }
         if (sinks.alertsTopic() != null) {

@@ -93,7 +93,7 @@ class CommandLineTest {
             assertTrue(top.out().contains("  " + command + " "), command + " in " + top.out());
             assertEquals(0, run(command, "--help").exit(), command);
         }
-        for (String bench : new String[] {"ingest", "ingest-soak", "features", "train", "score"}) {
+        for (String bench : new String[] {"ingest", "ingest-soak", "online", "state", "features", "train", "score"}) {
             assertEquals(0, run("bench", bench, "--help").exit(), bench);
         }
     }

@@ -17,16 +17,13 @@ import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
 import org.apache.paimon.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +55,7 @@ class IngestRestartIT {
             Await.until(() -> bronzeKeys(counts).size() == firstBatch, Duration.ofMinutes(2),
                     () -> "bronze to hold the first " + firstBatch + " records");
             ingest.cancel().get();
-            Path checkpoint = latestCheckpoint(checkpoints.resolve(ingest.getJobID().toString()));
+            Path checkpoint = Checkpoints.latest(checkpoints.resolve(ingest.getJobID().toString()));
 
             // Produced while ingest is down: must be picked up after the restore, once.
             produce(writer, new GeneratorConfig(15, Duration.ofHours(1), 22, first.start().plusSeconds(7200),
@@ -97,13 +94,5 @@ class IngestRestartIT {
             }
         }
         return keys;
-    }
-
-    private static Path latestCheckpoint(Path jobDir) throws Exception {
-        try (Stream<Path> dirs = Files.list(jobDir)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-") && Files.exists(d.resolve("_metadata")))
-                    .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + jobDir));
-        }
     }
 }

@@ -1,20 +1,25 @@
-package io.clinicalpipeline.bench;
+package io.clinicalpipeline.online;
 
-import io.clinicalpipeline.online.RedisFeatureStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.net.URI;
 
 /**
- * Subscribes to Redis keyspace notifications of the hashes under a key prefix (database 0) and reports, for every
- * guarded write, the patient and the event time the hash now holds: how the benches see a value arrive online.
+ * Subscribes to Redis keyspace notifications of the hashes under a key prefix (in the URI's database) and reports,
+ * for every guarded write, the patient and the event time the hash now holds: how a client sees values arrive
+ * online (the benchmarks time them; the fault tests check they never move backwards). The subscription ends when
+ * the server goes away; start a new watch once it is back.
  */
-final class KeyspaceWatch extends JedisPubSub implements AutoCloseable {
+public final class KeyspaceWatch extends JedisPubSub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyspaceWatch.class);
 
     /** Told that {@code patientId}'s hash holds {@code eventTime}, seen at {@code seenNanos} ({@link System#nanoTime}). */
-    interface Listener {
+    public interface Listener {
         void online(String patientId, long eventTime, long seenNanos);
     }
 
@@ -27,14 +32,18 @@ final class KeyspaceWatch extends JedisPubSub implements AutoCloseable {
         this.reader = new JedisPooled(URI.create(uri));
         this.prefix = prefix;
         this.listener = listener;
+        String path = URI.create(uri).getPath();
+        String db = path == null || path.length() <= 1 ? "0" : path.substring(1);
         this.thread = new Thread(() -> {
             try (Jedis subscriber = new Jedis(URI.create(uri))) {
-                subscriber.psubscribe(this, "__keyspace@0__:" + prefix + "*");
+                subscriber.psubscribe(this, "__keyspace@" + db + "__:" + prefix + "*");
+            } catch (JedisConnectionException e) {
+                LOG.info("event=keyspace_watch_ended prefix={} reason=\"{}\"", prefix, e.getMessage());
             }
-        }, "bench-keyspace-watch");
+        }, "keyspace-watch-" + prefix);
     }
 
-    static KeyspaceWatch start(String uri, String prefix, Listener listener) throws InterruptedException {
+    public static KeyspaceWatch start(String uri, String prefix, Listener listener) throws InterruptedException {
         KeyspaceWatch watch = new KeyspaceWatch(uri, prefix, listener);
         // K: keyspace channels, h: hash commands (the guarded write ends with HSET).
         watch.reader.configSet("notify-keyspace-events", "Kh");
@@ -61,7 +70,9 @@ final class KeyspaceWatch extends JedisPubSub implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        punsubscribe();
+        if (isSubscribed()) {
+            punsubscribe();
+        }
         thread.join(10_000);
         reader.close();
     }
