@@ -187,7 +187,9 @@ CREATE TABLE IF NOT EXISTS patient_features (
   smoking_status STRING,
   ward STRING,
   PRIMARY KEY (patient_id, event_time) NOT ENFORCED
-) WITH ('bucket' = '2');
+-- 160 continuous columns: Parquet's dictionary encoding finds nothing to share in them and cost the writer more
+-- CPU than the rest of the encoding together (measured in the online job's profile).
+) WITH ('bucket' = '2', 'parquet.enable.dictionary' = 'false');
 
 -- Events that came later than the allowed lateness behind their patient's newest feature row: kept here,
 -- not in any feature. Replays are idempotent (primary key).

@@ -22,6 +22,7 @@ import io.clinicalpipeline.runtime.Scratch;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,18 +63,29 @@ public final class OnlineBench {
      * @param patients simulated patients sending events
      * @param features the feature job's event-time settings (the bench adds the Redis sink)
      * @param redisMaxDelay longest a Redis update waits to be batched into a pipeline
-     * @param lakehouse whether the online job also writes Paimon (as in production)
+     * @param lakehouse where the lakehouse path runs while latency is measured
      * @param summary where to write the figures as JSON, or null
      */
     public record Settings(double rate, int seconds, int patients, Duration checkpointInterval, FeatureJob.Settings features,
-                           Duration redisMaxDelay, boolean lakehouse, Path dataDir, Duration timeout, Path summary, Topics topics) {}
+                           Duration redisMaxDelay, LakehousePath lakehouse, Path dataDir, Duration timeout, Path summary, Topics topics) {}
+
+    /** Where the lakehouse path runs beside the online path. */
+    public enum LakehousePath {
+        /** the online job's operators also write Paimon at checkpoints (one graph) */
+        IN_JOB,
+        /** the sibling jobs: ingest, silver, features and scoring, each reading the layer before it */
+        JOBS,
+        /** none: Redis and Kafka only */
+        OFF
+    }
 
     private OnlineBench() {}
 
     /** @return whether the job kept up: nothing missing and latencies not growing */
     public static boolean run(Settings p) throws Exception {
         Path dataDir = Scratch.emptied(p.dataDir());
-        try (LocalRuntime runtime = LocalRuntime.start(dataDir, null, null, 0, "9450-9499", 8)) {
+        // Five jobs of two subtasks each when the lakehouse path is the sibling jobs.
+        try (LocalRuntime runtime = LocalRuntime.start(dataDir, null, null, 0, "9450-9499", 12)) {
             Lakehouse lake = new Lakehouse(dataDir.resolve("warehouse").toString());
             lake.createTables(DB);
             JobSettings s = new JobSettings(runtime.bootstrap(), p.topics(), lake, DB, p.checkpointInterval(),
@@ -83,12 +95,19 @@ public final class OnlineBench {
             try (Catalog catalog = lake.openCatalog()) {
                 ScoreBench.registerProduction(runtime, catalog, lake, DB, "lr");
             }
-            System.out.println("bench: phase 2/3, starting the online job" + (p.lakehouse() ? " with its lakehouse path" : "") + " ...");
+            System.out.println("bench: phase 2/3, starting the online job, lakehouse path " + describe(p.lakehouse()) + " ...");
             String redis = runtime.redisUri();
             JobClient job = PipelineJobs.startOnline(runtime.flink()::environment, s,
                     p.features().withRedis(RedisFeatureSink.standard(redis, Duration.ofHours(48), p.redisMaxDelay())),
                     RiskPolicy.defaults(), new ScoringJob.Sinks(redis, Duration.ofHours(48), runtime.bootstrap(), ALERTS, p.redisMaxDelay()),
-                    p.lakehouse());
+                    p.lakehouse() == LakehousePath.IN_JOB);
+            if (p.lakehouse() == LakehousePath.JOBS) {
+                PipelineJobs.startIngest(runtime.flink()::environment, s, false);
+                PipelineJobs.startSilver(runtime.flink()::environment, s, RuntimeExecutionMode.STREAMING, DB);
+                PipelineJobs.startFeatures(runtime.flink()::environment, s, RuntimeExecutionMode.STREAMING, DB, p.features());
+                PipelineJobs.startScoring(runtime.flink()::environment, s, DB, RiskPolicy.defaults(),
+                        new ScoringJob.Sinks(null, Duration.ZERO, null, null));
+            }
             Await.until(() -> status(job) == JobStatus.RUNNING, p.timeout(), () -> "the online job to run");
             System.out.printf("bench: phase 3/3, %,.0f events/s for %d s after a 10 s warm-up ...%n", p.rate(), p.seconds());
             Figures f = measure(p, runtime);
@@ -100,6 +119,14 @@ public final class OnlineBench {
             }
             return f.sustained();
         }
+    }
+
+    private static String describe(LakehousePath path) {
+        return switch (path) {
+            case IN_JOB -> "in the online job";
+            case JOBS -> "as the ingest, silver, features and scoring jobs";
+            case OFF -> "off";
+        };
     }
 
     private static JobStatus status(JobClient job) {
@@ -199,7 +226,7 @@ public final class OnlineBench {
         void print(Settings p) {
             System.out.println();
             System.out.printf("bench online (%,.0f events/s, %,d patients, checkpoints every %d s, lakehouse path %s, Redis max delay %d ms):%n",
-                    rate, p.patients(), p.checkpointInterval().toSeconds(), p.lakehouse() ? "on" : "off", p.redisMaxDelay().toMillis());
+                    rate, p.patients(), p.checkpointInterval().toSeconds(), describe(p.lakehouse()), p.redisMaxDelay().toMillis());
             System.out.printf("  %,d feature events measured, %,d missing%n", measured, missing());
             System.out.printf("  Kafka send -> Redis features:{id}  p50 %,7.0f ms  p99 %,7.0f ms  max %,7.0f ms%n",
                     ms(features, 0.5), ms(features, 0.99), ms(features, 1));

@@ -8,6 +8,7 @@ import io.clinicalpipeline.bench.ScoreBench;
 import io.clinicalpipeline.bench.StateBench;
 import io.clinicalpipeline.bench.TrainBench;
 import io.clinicalpipeline.events.Topics;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -150,7 +151,12 @@ final class BenchCommand extends CommandGroup {
         @Option(names = "--patients", paramLabel = "N", defaultValue = "2000", description = "simulated patients sending events")
         int patients;
 
-        @Option(names = "--no-lakehouse", description = "the online job writes only Redis and Kafka (no Paimon)")
+        @Option(names = "--lakehouse", paramLabel = "in-job|jobs|off", defaultValue = "in-job", converter = LakehousePaths.class,
+                description = "where the lakehouse path runs: in the online job, as the ingest, silver, features and "
+                        + "scoring jobs beside it, or not at all")
+        OnlineBench.LakehousePath lakehouse;
+
+        @Option(names = "--no-lakehouse", description = "the same as --lakehouse off")
         boolean noLakehouse;
 
         @Option(names = "--summary", paramLabel = "FILE", description = "also write the figures as JSON")
@@ -159,9 +165,22 @@ final class BenchCommand extends CommandGroup {
         @Override
         public Integer call() throws Exception {
             boolean keptUp = OnlineBench.run(new OnlineBench.Settings(rate, seconds, patients, checkpoints.interval,
-                    eventTime.settings(null, Duration.ZERO), eventTime.redisMaxDelay, !noLakehouse, run.dataDir, run.timeout,
+                    eventTime.settings(null, Duration.ZERO), eventTime.redisMaxDelay, noLakehouse ? OnlineBench.LakehousePath.OFF : lakehouse, run.dataDir, run.timeout,
                     summary, Topics.defaults()));
             return keptUp ? 0 : 1;
+        }
+    }
+
+    /** {@code in-job}, {@code jobs}, {@code off}. */
+    static final class LakehousePaths implements CommandLine.ITypeConverter<OnlineBench.LakehousePath> {
+        @Override
+        public OnlineBench.LakehousePath convert(String value) {
+            return switch (value) {
+                case "in-job" -> OnlineBench.LakehousePath.IN_JOB;
+                case "jobs" -> OnlineBench.LakehousePath.JOBS;
+                case "off" -> OnlineBench.LakehousePath.OFF;
+                default -> throw new CommandLine.TypeConversionException("expected in-job, jobs or off, got " + value);
+            };
         }
     }
 

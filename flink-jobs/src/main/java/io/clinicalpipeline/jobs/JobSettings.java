@@ -6,6 +6,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
@@ -44,6 +45,11 @@ public record JobSettings(
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, 3);
         }
         if (mode == RuntimeExecutionMode.STREAMING) {
+            // Chained operators hand records on without a copy. Without it every 168-column feature row was copied
+            // through the Table bridge's converters at each chained hop. Safe: no operator changes a record it has
+            // emitted, and what one keeps (state, the Redis buffer) is a record it was handed, never mutated later.
+            // Not in batch mode, whose sorted keyed inputs may then reuse the objects that state keeps.
+            conf.set(PipelineOptions.OBJECT_REUSE, true);
             conf.set(ExecutionCheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
             conf.set(ExecutionCheckpointingOptions.EXTERNALIZED_CHECKPOINT,
                     CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);

@@ -11,11 +11,13 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Per-patient hashes into Redis through {@link RedisFeatureStore}'s event-time guard. Only each patient's newest
- * buffered update is kept (older ones would all be refused by the guard, at the cost of a full hash each).
+ * buffered value is kept (older ones would all be refused by the guard, at the cost of a full hash each), and only
+ * what is flushed is encoded: a correction's burst of rows for one patient costs one encoding, not one per row.
  * Updates are buffered and written as one pipeline when the batch is full, when the oldest buffered update has
  * waited {@code maxDelay} (a quiet ward's update must not wait for a checkpoint to be seen online), and at every
  * checkpoint ({@code flush}), so a completed checkpoint implies Redis has every update before it; after a
@@ -24,9 +26,14 @@ import java.util.Map;
 public class RedisHashSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
-    /** The hash a value becomes. */
+    /** The patient, the event time and the hash fields of a value. */
     public interface ToUpdate<T> extends Serializable {
-        RedisFeatureStore.Update apply(T value);
+        String patientId(T value);
+
+        long eventTime(T value);
+
+        /** The fields to store; called only for the values that are written. */
+        Map<String, String> fields(T value);
     }
 
     private final String uri;
@@ -71,8 +78,8 @@ public class RedisHashSink<T> implements Sink<T> {
         private final long maxDelayMillis;
         private final ProcessingTimeService time;
         private final ToUpdate<T> toUpdate;
-        /** The newest buffered update per patient: an older one would only be refused by the guard. */
-        private final Map<String, RedisFeatureStore.Update> buffer = new LinkedHashMap<>();
+        /** The newest buffered value per patient: an older one would only be refused by the guard. */
+        private final Map<String, Buffered<T>> buffer = new LinkedHashMap<>();
         private final Counter written;
         private final Counter refused;
         private final Counter coalesced;
@@ -103,14 +110,15 @@ public class RedisHashSink<T> implements Sink<T> {
                     }
                 });
             }
-            RedisFeatureStore.Update update = toUpdate.apply(value);
-            RedisFeatureStore.Update buffered = buffer.get(update.patientId());
+            String patientId = toUpdate.patientId(value);
+            long eventTime = toUpdate.eventTime(value);
+            Buffered<T> buffered = buffer.get(patientId);
             if (buffered != null) {
                 coalesced.inc();
             }
             // At an equal time the later row wins, as it would written one after the other (a correction).
-            if (buffered == null || update.eventTime() >= buffered.eventTime()) {
-                buffer.put(update.patientId(), update);
+            if (buffered == null || eventTime >= buffered.eventTime()) {
+                buffer.put(patientId, new Buffered<>(eventTime, value));
             }
             if (buffer.size() >= batchSize) {
                 flush(false);
@@ -123,7 +131,9 @@ public class RedisHashSink<T> implements Sink<T> {
             if (buffer.isEmpty()) {
                 return;
             }
-            int applied = store.write(new ArrayList<>(buffer.values()));
+            List<RedisFeatureStore.Update> updates = new ArrayList<>(buffer.size());
+            buffer.forEach((patientId, b) -> updates.add(new RedisFeatureStore.Update(patientId, b.eventTime(), toUpdate.fields(b.value()))));
+            int applied = store.write(updates);
             written.inc(applied);
             refused.inc(buffer.size() - applied);
             buffer.clear();
@@ -134,4 +144,6 @@ public class RedisHashSink<T> implements Sink<T> {
             store.close();
         }
     }
+
+    private record Buffered<T>(long eventTime, T value) {}
 }

@@ -112,7 +112,7 @@ public final class ScoringJob {
         if (sinks.redisUri() != null) {
             out.predictions().filter(p -> p.served).name("served scores")
                     .sinkTo(new RedisHashSink<>(sinks.redisUri(), RISK_KEY_PREFIX, "redisRisk", sinks.riskTtl(), 500,
-                            sinks.redisMaxDelay(), RedisFeatureStore.SINK_ATTEMPTS, RedisFeatureStore.SINK_FIRST_BACKOFF, ScoringJob::riskHash))
+                            sinks.redisMaxDelay(), RedisFeatureStore.SINK_ATTEMPTS, RedisFeatureStore.SINK_FIRST_BACKOFF, new RiskFields()))
                     .name("redis-risk").uid("redis-risk");
         }
         if (sinks.alertsTopic() != null) {
@@ -145,14 +145,29 @@ public final class ScoringJob {
     }
 
     /** {@code risk:{patient_id}}: score, band, model version and name, guarded by the feature row's event time. */
-    static RedisFeatureStore.Update riskHash(Prediction p) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("score", Double.toString(p.score));
-        fields.put("risk_band", p.riskBand);
-        fields.put("model_version", Long.toString(p.modelVersion));
-        fields.put("model_name", p.modelName);
-        fields.put("role", p.role);
-        return new RedisFeatureStore.Update(p.patientId, p.eventTime, fields);
+    static final class RiskFields implements RedisHashSink.ToUpdate<Prediction> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String patientId(Prediction p) {
+            return p.patientId;
+        }
+
+        @Override
+        public long eventTime(Prediction p) {
+            return p.eventTime;
+        }
+
+        @Override
+        public Map<String, String> fields(Prediction p) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("score", Double.toString(p.score));
+            fields.put("risk_band", p.riskBand);
+            fields.put("model_version", Long.toString(p.modelVersion));
+            fields.put("model_name", p.modelName);
+            fields.put("role", p.role);
+            return fields;
+        }
     }
 
     /** An alert as JSON; the mapper is built once per subtask. */
