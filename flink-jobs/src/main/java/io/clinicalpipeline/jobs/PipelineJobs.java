@@ -185,7 +185,9 @@ public final class PipelineJobs {
                 tables.rowType(FeatureJob.FEATURES_TABLE), ScoringJob.routes(tables), policy, true);
         ScoringJob.write(scores, lakehouse ? tables : null, sinks);
         if (lakehouse) {
-            bronze.forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows));
+            // Bronze's writers would chain into the source's thread, whose every record then waited for their flush at
+            // each checkpoint; behind an exchange they flush beside the online path instead of in its way.
+            bronze.forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows.rescale()));
             writeSilver(silver, tables);
             features.write(tables);
         }
