@@ -21,6 +21,7 @@ import org.apache.flink.types.Row;
 import org.apache.paimon.catalog.Catalog;
 
 import java.time.LocalDateTime;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -99,8 +100,13 @@ public final class BatchScoring {
                 + "model_version BIGINT NOT NULL, model_name STRING, score DOUBLE NOT NULL, risk_band STRING NOT NULL, "
                 + "config_name STRING NOT NULL, scored_at TIMESTAMP(3) NOT NULL, "
                 + "PRIMARY KEY (config_name, patient_id, event_time, model_version) NOT ENFORCED) WITH ('bucket' = '2')").await();
+        // Only the columns the model and the filter read: Parquet then decodes a dozen of the table's 168 columns.
+        Set<String> needed = new HashSet<>(model.inputColumns());
+        needed.addAll(List.of("patient_id", "event_time"));
+        columns.stream().filter(c -> filterSql.contains("`" + c + "`")).forEach(needed::add);
+        columns = columns.stream().filter(needed::contains).toList();
         String quoted = String.join(", ", columns.stream().map(c -> "`" + c + "`").toList());
-        Table cohort = tEnv.sqlQuery("SELECT " + quoted + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY patient_id "
+        Table cohort = tEnv.sqlQuery("SELECT " + quoted + " FROM (SELECT " + quoted + ", ROW_NUMBER() OVER (PARTITION BY patient_id "
                 + "ORDER BY event_time DESC) AS newest FROM " + features + ") WHERE newest = 1 AND (" + filterSql + ")");
         RowTypeInfo outType = new RowTypeInfo(new TypeInformation<?>[] {Types.STRING, Types.LOCAL_DATE_TIME, Types.LONG,
                 Types.STRING, Types.DOUBLE, Types.STRING, Types.STRING, Types.LOCAL_DATE_TIME},
