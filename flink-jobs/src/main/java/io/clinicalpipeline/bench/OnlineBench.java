@@ -17,6 +17,7 @@ import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.online.KeyspaceWatch;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.runtime.Await;
+import io.clinicalpipeline.runtime.JobMetrics;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.runtime.Scratch;
 import io.clinicalpipeline.scoring.RiskPolicy;
@@ -111,8 +112,15 @@ public final class OnlineBench {
             Await.until(() -> status(job) == JobStatus.RUNNING, p.timeout(), () -> "the online job to run");
             System.out.printf("bench: phase 3/3, %,.0f events/s for %d s after a 10 s warm-up ...%n", p.rate(), p.seconds());
             Figures f = measure(p, runtime);
+            JobMetrics metrics = new JobMetrics(runtime.flink().restAddress());
+            long rows = metrics.sumOrZero(job.getJobID(), "featureUpdates");
+            long corrected = metrics.sumOrZero(job.getJobID(), "featureCorrectedRows");
             job.cancel().get();
             f.print(p);
+            // Corrections are the feature operator's main cost beyond one row per event: a straggler recomputes the
+            // rows emitted after it.
+            System.out.printf("  feature rows emitted: %,d, of them %,d corrections (%.0f%%)%n", rows, corrected,
+                    rows == 0 ? 0.0 : 100.0 * corrected / rows);
             if (p.summary() != null) {
                 f.write(p.summary());
                 System.out.println("bench: summary written to " + p.summary().toAbsolutePath());
