@@ -2,7 +2,6 @@ package io.clinicalpipeline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
@@ -18,6 +17,7 @@ import io.clinicalpipeline.online.KeyspaceWatch;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.JobMetrics;
+import io.clinicalpipeline.runtime.JsonSummary;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.runtime.Scratch;
 import io.clinicalpipeline.scoring.RiskPolicy;
@@ -32,7 +32,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.paimon.catalog.Catalog;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,11 +262,7 @@ public final class OnlineBench {
             doc.put("alert_p99_ms", finite(ms(alerts, 0.99)));
             doc.put("sustained", sustained());
             doc.put("sustained_rate", sustained() ? rate : 0);
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+            JsonSummary.write(file, doc);
         }
     }
 }

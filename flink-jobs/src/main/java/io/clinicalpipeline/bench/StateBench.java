@@ -1,7 +1,5 @@
 package io.clinicalpipeline.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
@@ -13,6 +11,7 @@ import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.JobMetrics;
+import io.clinicalpipeline.runtime.JsonSummary;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.runtime.Scratch;
 import io.clinicalpipeline.scoring.RiskPolicy;
@@ -75,24 +74,12 @@ public final class StateBench {
             double seconds = (System.nanoTime() - started) / 1e9;
             JobMetrics.Checkpoint checkpoint = new JobMetrics(runtime.flink().restAddress()).lastCompletedCheckpoint(job.getJobID());
             System.out.println("bench: phase 3/3, measuring memory ...");
-            Memory after = Memory.now();
+            Figures f = new Figures(p, events, events / seconds, checkpoint, before, Memory.now());
             job.cancel().get();
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("state_backend", p.stateBackend());
-            figures.put("patients", p.patients());
-            figures.put("hours", p.hours().toHours());
-            figures.put("events", events);
-            figures.put("events_per_s", events / seconds);
-            figures.put("checkpoint_state_bytes", checkpoint.stateSize());
-            figures.put("checkpoint_bytes_per_patient", checkpoint.stateSize() / p.patients());
-            figures.put("checkpoint_duration_ms", checkpoint.durationMs());
-            figures.put("heap_baseline_bytes", before.heap());
-            figures.put("heap_added_bytes", after.heap() - before.heap());
-            figures.put("rss_baseline_bytes", before.rss());
-            figures.put("rss_added_bytes", after.rss() - before.rss());
-            print(figures);
+            f.print();
             if (p.summary() != null) {
-                write(figures, p.summary());
+                JsonSummary.write(p.summary(), f.json());
+                System.out.println("bench: summary written to " + p.summary().toAbsolutePath());
             }
         }
     }
@@ -120,25 +107,37 @@ public final class StateBench {
         }
     }
 
-    private static void print(Map<String, Object> f) {
-        double mb = 1024 * 1024;
-        System.out.println();
-        System.out.printf("bench state (%s state backend, %,d patients x %d h, %,d events at %,.0f events/s):%n",
-                f.get("state_backend"), f.get("patients"), f.get("hours"), f.get("events"), f.get("events_per_s"));
-        System.out.printf("  checkpoint after every event   %,8.1f MB  (%,d bytes per patient, taken in %,d ms)%n",
-                (long) f.get("checkpoint_state_bytes") / mb, f.get("checkpoint_bytes_per_patient"), f.get("checkpoint_duration_ms"));
-        System.out.printf("  heap after GC                  %,8.1f MB added to a baseline of %,.1f MB%n",
-                (long) f.get("heap_added_bytes") / mb, (long) f.get("heap_baseline_bytes") / mb);
-        System.out.printf("  resident memory                %,8.1f MB added to a baseline of %,.1f MB%n",
-                (long) f.get("rss_added_bytes") / mb, (long) f.get("rss_baseline_bytes") / mb);
-    }
+    private record Figures(Settings p, long events, double eventsPerSecond, JobMetrics.Checkpoint checkpoint,
+                           Memory before, Memory after) {
+        private static final double MB = 1024 * 1024;
 
-    private static void write(Map<String, Object> figures, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        void print() {
+            System.out.println();
+            System.out.printf("bench state (%s state backend, %,d patients x %d h, %,d events at %,.0f events/s):%n",
+                    p.stateBackend(), p.patients(), p.hours().toHours(), events, eventsPerSecond);
+            System.out.printf("  checkpoint after every event   %,8.1f MB  (%,d bytes per patient, taken in %,d ms)%n",
+                    checkpoint.stateSize() / MB, checkpoint.stateSize() / p.patients(), checkpoint.durationMs());
+            System.out.printf("  heap after GC                  %,8.1f MB added to a baseline of %,.1f MB%n",
+                    (after.heap() - before.heap()) / MB, before.heap() / MB);
+            System.out.printf("  resident memory                %,8.1f MB added to a baseline of %,.1f MB%n",
+                    (after.rss() - before.rss()) / MB, before.rss() / MB);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), figures);
-        System.out.println("bench: summary written to " + file.toAbsolutePath());
+
+        Map<String, Object> json() {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("state_backend", p.stateBackend());
+            doc.put("patients", p.patients());
+            doc.put("hours", p.hours().toHours());
+            doc.put("events", events);
+            doc.put("events_per_s", eventsPerSecond);
+            doc.put("checkpoint_state_bytes", checkpoint.stateSize());
+            doc.put("checkpoint_bytes_per_patient", checkpoint.stateSize() / p.patients());
+            doc.put("checkpoint_duration_ms", checkpoint.durationMs());
+            doc.put("heap_baseline_bytes", before.heap());
+            doc.put("heap_added_bytes", after.heap() - before.heap());
+            doc.put("rss_baseline_bytes", before.rss());
+            doc.put("rss_added_bytes", after.rss() - before.rss());
+            return doc;
+        }
     }
 }

@@ -156,16 +156,13 @@ final class BenchCommand extends CommandGroup {
                         + "scoring jobs beside it, or not at all")
         OnlineBench.LakehousePath lakehouse;
 
-        @Option(names = "--no-lakehouse", description = "the same as --lakehouse off")
-        boolean noLakehouse;
-
         @Option(names = "--summary", paramLabel = "FILE", description = "also write the figures as JSON")
         Path summary;
 
         @Override
         public Integer call() throws Exception {
             boolean keptUp = OnlineBench.run(new OnlineBench.Settings(rate, seconds, patients, checkpoints.interval,
-                    eventTime.settings(null, Duration.ZERO), eventTime.redisMaxDelay, noLakehouse ? OnlineBench.LakehousePath.OFF : lakehouse, run.dataDir, run.timeout,
+                    eventTime.settings(null, Duration.ZERO), eventTime.redisMaxDelay, lakehouse, run.dataDir, run.timeout,
                     summary, Topics.defaults()));
             return keptUp ? 0 : 1;
         }

@@ -1,15 +1,13 @@
 package io.clinicalpipeline.reconcile;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.runtime.JsonSummary;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -173,10 +171,6 @@ public final class Reconciler {
             topics.add(t);
         }
         doc.put("topics", topics);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+        JsonSummary.write(file, doc);
     }
 }
