@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bench online}: live events at a fixed rate into the online job (with its lakehouse path and checkpoints), and
@@ -60,13 +61,14 @@ public final class OnlineBench {
     /**
      * @param rate events per second sent
      * @param seconds how long latency is measured, after a warm-up
+     * @param warmup how long events are sent before that
      * @param patients simulated patients sending events
      * @param features the feature job's event-time settings (the bench adds the Redis sink)
      * @param redisMaxDelay longest a Redis update waits to be batched into a pipeline
      * @param lakehouse where the lakehouse path runs while latency is measured
      * @param summary where to write the figures as JSON, or null
      */
-    public record Settings(double rate, int seconds, int patients, Duration checkpointInterval, FeatureJob.Settings features,
+    public record Settings(double rate, int seconds, Duration warmup, int patients, Duration checkpointInterval, FeatureJob.Settings features,
                            Duration redisMaxDelay, LakehousePath lakehouse, Path dataDir, Duration timeout, Path summary, Topics topics) {}
 
     /** Where the lakehouse path runs beside the online path. */
@@ -109,9 +111,13 @@ public final class OnlineBench {
                         new ScoringJob.Sinks(null, Duration.ZERO, null, null));
             }
             Await.until(() -> status(job) == JobStatus.RUNNING, p.timeout(), () -> "the online job to run");
-            System.out.printf("bench: phase 3/3, %,.0f events/s for %d s after a 10 s warm-up ...%n", p.rate(), p.seconds());
+            System.out.printf("bench: phase 3/3, %,.0f events/s for %d s after a %d s warm-up ...%n", p.rate(), p.seconds(),
+                    p.warmup().toSeconds());
             Figures f = measure(p, runtime);
             JobMetrics metrics = new JobMetrics(runtime.flink().restAddress());
+            // The REST API lists a job's metrics only once its fetcher has polled them: the first read may find none.
+            Await.until(() -> metrics.sumOrZero(job.getJobID(), "featureUpdates") > 0, Duration.ofSeconds(30), Duration.ofSeconds(1),
+                    () -> "the feature operator's featureUpdates counter on the Flink REST API");
             long rows = metrics.sumOrZero(job.getJobID(), "featureUpdates");
             long corrected = metrics.sumOrZero(job.getJobID(), "featureCorrectedRows");
             job.cancel().get();
@@ -121,7 +127,7 @@ public final class OnlineBench {
             System.out.printf("  feature rows emitted: %,d, of them %,d corrections (%.0f%%)%n", rows, corrected,
                     rows == 0 ? 0.0 : 100.0 * corrected / rows);
             if (p.summary() != null) {
-                f.write(p.summary());
+                f.write(p.summary(), p);
                 System.out.println("bench: summary written to " + p.summary().toAbsolutePath());
             }
             return f.sustained();
@@ -145,13 +151,19 @@ public final class OnlineBench {
     }
 
     private static Figures measure(Settings p, LocalRuntime runtime) throws Exception {
-        long warmupNanos = TimeUnit.SECONDS.toNanos(10);
+        long warmupNanos = p.warmup().toNanos();
         long measureNanos = TimeUnit.SECONDS.toNanos(p.seconds());
         long drainNanos = TimeUnit.SECONDS.toNanos(30);
         double simulatedHours = p.rate() * (warmupNanos + measureNanos + drainNanos) / 1e9 / (p.patients() * 5.7) * 2 + 1;
         GeneratorConfig workload = GeneratorConfig.defaults(p.patients(), Duration.ofMinutes(Math.round(simulatedHours * 60)), 7)
                 .withStart(Instant.now()).withFaultRates(0, 0, 0, 0, 0, 0);
-        LiveEvents live = new LiveEvents(new EventGenerator(workload), System.nanoTime() + warmupNanos, measureNanos, drainNanos, 2);
+        long measureFrom = System.nanoTime() + warmupNanos;
+        LiveEvents live = new LiveEvents(new EventGenerator(workload), measureFrom, measureNanos, drainNanos, 2);
+        CpuMeter meter = new CpuMeter(Thread.currentThread());
+        AtomicReference<CpuMeter.Usage> cpu = new AtomicReference<>();
+        Thread cpuWatch = new Thread(() -> cpu.set(cpuWhileMeasured(meter, measureFrom, measureNanos)), "bench-cpu");
+        cpuWatch.setDaemon(true);
+        cpuWatch.start();
         List<Long> alertLatencies = new ArrayList<>();
         AtomicBoolean sending = new AtomicBoolean(true);
         Thread alerts = new Thread(() -> consumeAlerts(runtime.bootstrap(), live, alertLatencies, sending), "bench-alerts");
@@ -171,7 +183,20 @@ public final class OnlineBench {
         }
         synchronized (alertLatencies) {
             return new Figures(p.rate(), live.measured(), live.latenciesNanos(FEATURES), live.latenciesNanos(RISK),
-                    alertLatencies.stream().mapToLong(Long::longValue).toArray());
+                    alertLatencies.stream().mapToLong(Long::longValue).toArray(), cpu.get());
+        }
+    }
+
+    /** CPU over the measurement window, or null if the run ended before it did. */
+    private static CpuMeter.Usage cpuWhileMeasured(CpuMeter meter, long from, long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(from - System.nanoTime());
+            CpuMeter.Reading start = meter.read();
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return CpuMeter.between(start, meter.read(), nanos / 1e9);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 
@@ -201,7 +226,7 @@ public final class OnlineBench {
     }
 
     /** The latencies, in the order their events were sent, and what they say. */
-    private record Figures(double rate, int measured, long[] features, long[] risk, long[] alerts) {
+    private record Figures(double rate, int measured, long[] features, long[] risk, long[] alerts, CpuMeter.Usage cpu) {
 
         int missing() {
             return Math.max(measured - features.length, measured - risk.length);
@@ -243,6 +268,14 @@ public final class OnlineBench {
                     ms(alerts, 0.5), ms(alerts, 0.99), alerts.length);
             System.out.println("  " + (sustained() ? "kept up: nothing missing and latencies did not grow"
                     : "FELL BEHIND: events missing or latencies growing through the measurement"));
+            if (cpu != null) {
+                System.out.printf("  CPU while measured: this JVM %.2f cores, of them the load generator %.2f, the JIT compilers "
+                                + "%.2f and GC %.2f; machine %.0f%% busy, %.0f%% stolen by the hypervisor; %,.0f µs of this JVM's CPU "
+                                + "per event besides the generator%n",
+                        cpu.processCores(), cpu.threadCores(), cpu.jitCores(), cpu.gcCores(), 100 * cpu.machineBusy(),
+                        100 * cpu.machineSteal(),
+                        cpu.pipelineMicrosPerEvent(p.seconds(), rate * p.seconds()));
+            }
         }
 
         /** JSON has no NaN: a figure with nothing to measure is null. */
@@ -250,7 +283,7 @@ public final class OnlineBench {
             return Double.isNaN(value) ? null : value;
         }
 
-        void write(Path file) throws IOException {
+        void write(Path file, Settings p) throws IOException {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("rate", rate);
             doc.put("measured", measured);
@@ -262,6 +295,15 @@ public final class OnlineBench {
             doc.put("alert_p99_ms", finite(ms(alerts, 0.99)));
             doc.put("sustained", sustained());
             doc.put("sustained_rate", sustained() ? rate : 0);
+            if (cpu != null) {
+                doc.put("jvm_cores", cpu.processCores());
+                doc.put("generator_cores", cpu.threadCores());
+                doc.put("jit_cores", cpu.jitCores());
+                doc.put("gc_cores", cpu.gcCores());
+                doc.put("machine_busy", finite(cpu.machineBusy()));
+                doc.put("machine_steal", finite(cpu.machineSteal()));
+                doc.put("pipeline_cpu_us_per_event", cpu.pipelineMicrosPerEvent(p.seconds(), rate * p.seconds()));
+            }
             JsonSummary.write(file, doc);
         }
     }

@@ -145,8 +145,13 @@ final class BenchCommand extends CommandGroup {
         @Option(names = "--rate", paramLabel = "EVENTS/S", defaultValue = "2000", description = "live events sent per second")
         double rate;
 
-        @Option(names = "--seconds", paramLabel = "N", defaultValue = "30", description = "how long latency is measured, after a 10 s warm-up")
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "30", description = "how long latency is measured, after the warm-up")
         int seconds;
+
+        @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "60s", description = "events are sent at --rate this "
+                + "long before latency is measured: for about a minute after the job starts, compiling its code takes a "
+                + "large share of the CPU")
+        Duration warmup;
 
         @Option(names = "--patients", paramLabel = "N", defaultValue = "2000", description = "simulated patients sending events")
         int patients;
@@ -161,7 +166,7 @@ final class BenchCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            boolean keptUp = OnlineBench.run(new OnlineBench.Settings(rate, seconds, patients, checkpoints.interval,
+            boolean keptUp = OnlineBench.run(new OnlineBench.Settings(rate, seconds, warmup, patients, checkpoints.interval,
                     eventTime.settings(null, Duration.ZERO), eventTime.redisMaxDelay, lakehouse, run.dataDir, run.timeout,
                     summary, Topics.defaults()));
             return keptUp ? 0 : 1;

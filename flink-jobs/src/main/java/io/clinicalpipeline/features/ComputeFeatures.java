@@ -214,8 +214,7 @@ public final class ComputeFeatures extends KeyedProcessFunction<String, PatientE
 
     /** Adds {@code e}, dropping an earlier delivery of the same event (a changelog re-sends replaced rows). */
     private static List<PatientEvent> replace(List<PatientEvent> events, PatientEvent e) {
-        String identity = e.identity();
-        events.removeIf(old -> old.identity().equals(identity));
+        events.removeIf(old -> old.sameEventAs(e));
         events.add(e);
         return events;
     }

@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A silver event reduced to what the features need, one flat Flink POJO for all kinds so a patient's
@@ -64,9 +65,13 @@ public class PatientEvent {
         return e;
     }
 
-    /** Silver's primary key (without the day): an event delivered twice by a changelog is the same event. */
-    String identity() {
-        return kind + '|' + eventTime + '|' + sourceId + '|' + detail;
+    /**
+     * Silver's primary key (without the day): an event delivered twice by a changelog is the same event. Compared field
+     * by field, not as a joined string: it runs against every event in a patient's history for each one that arrives.
+     */
+    boolean sameEventAs(PatientEvent other) {
+        return eventTime == other.eventTime && Objects.equals(kind, other.kind) && Objects.equals(sourceId, other.sourceId)
+                && Objects.equals(detail, other.detail);
     }
 
     /** A silver row of {@code silver_vitals}, {@code silver_labs}, {@code silver_medications} or {@code silver_patients}. */
