@@ -101,7 +101,7 @@ final class FeaturesCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            JobSettings s = new JobSettings(null, null, lake.lakehouse(), lake.database, Duration.ZERO, null, Duration.ZERO);
+            JobSettings s = JobSettings.lakeOnly(lake.lakehouse(), lake.database);
             // A batch load: full pipelines only, the rest at the end of input.
             RedisFeatureSink sink = RedisFeatureSink.standard(redis.uri(), redis.ttl, Duration.ZERO);
             PipelineJobs.startMaterialize(Submit.CONTEXT, s, s.database(), sink).getJobExecutionResult().get();

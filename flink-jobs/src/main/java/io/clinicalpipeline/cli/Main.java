@@ -16,7 +16,7 @@ import java.util.Properties;
         description = "A clinical patient-monitoring pipeline on Flink, Paimon, Kafka and Redis.",
         subcommands = {DemoCommand.class, GenerateCommand.class, IngestCommand.class, SilverCommand.class,
                 ReconcileCommand.class, FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, OnlineCommand.class,
-                ScoreBatchCommand.class, ModelCommand.class, SqlCommand.class, BenchCommand.class,
+                CompactCommand.class, ScoreBatchCommand.class, ModelCommand.class, SqlCommand.class, BenchCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main extends CommandGroup {
 

@@ -23,6 +23,11 @@ public record JobSettings(
         String checkpointDir,
         Duration dedupTtl) {
 
+    /** For a batch job over the lakehouse alone: no Kafka, no checkpoints. */
+    public static JobSettings lakeOnly(Lakehouse lakehouse, String database) {
+        return new JobSettings(null, null, lakehouse, database, Duration.ZERO, null, Duration.ZERO);
+    }
+
     public JobSettings withBootstrap(String servers) {
         return new JobSettings(servers, topics, lakehouse, database, checkpointInterval, checkpointDir, dedupTtl);
     }

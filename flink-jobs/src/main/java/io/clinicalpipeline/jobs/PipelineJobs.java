@@ -164,7 +164,8 @@ public final class PipelineJobs {
      * The online path, one streaming job: Kafka → silver rules → features (emitted as each event arrives) → the
      * registry's production model (and challenger) → Redis {@code features:{id}} and {@code risk:{id}} and the alerts
      * topic, with no Paimon commit in between. With {@code lakehouse} the same operators' outputs also go to Paimon,
-     * exactly once at checkpoints: bronze, silver and its rejects, {@code patient_features} and {@code model_predictions}.
+     * exactly once at checkpoints: bronze, silver and its rejects, {@code patient_features} and {@code model_predictions};
+     * its writers do not compact, {@link #compact} does.
      *
      * @param f the feature settings; the online path emits on arrival whatever they say, and writes Redis if they name it
      */
@@ -175,7 +176,8 @@ public final class PipelineJobs {
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         s.lakehouse().createTables(tEnv, s.database());
-        TableStreams tables = new TableStreams(tEnv, s.database());
+        // Compaction would share the cores and the checkpoints of the path that must answer in well under a second.
+        TableStreams tables = new TableStreams(tEnv, s.database(), TableStreams.Compaction.DEFERRED);
         DataStream<BronzeRecord> records = IngestJob.fromKafka(env, IngestJob.kafkaSource(s.bootstrap(), s.topics(), ONLINE_GROUP, false));
         Map<EventKind, DataStream<Row>> bronze = IngestJob.route(records, s.topics(), tables::rowType);
         SilverJob.Output silver = SilverJob.build(bronze, tables::rowType, s.topics(), s.dedupTtl());
@@ -193,6 +195,16 @@ public final class PipelineJobs {
         }
         tables.attach();
         return env.executeAsync(ONLINE_JOB);
+    }
+
+    /**
+     * Batch: compacts every table of the database and expires old snapshots, then returns. The online job leaves
+     * compaction to this (see {@link TableStreams.Compaction#DEFERRED}): schedule it, e.g. hourly.
+     */
+    public static void compact(Function<Configuration, StreamExecutionEnvironment> environments, JobSettings s) throws Exception {
+        s.lakehouse().createTables(s.database());
+        s.lakehouse().compact(environments.apply(s.flinkConfig(RuntimeExecutionMode.BATCH)), s.database());
+        LOG.info("event=compacted database={}", s.database());
     }
 
     /** The alert transitions' topic, created with its partitions before a producer meets it half-made. */

@@ -1,16 +1,19 @@
 package io.clinicalpipeline.lake;
 
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.paimon.catalog.Catalog;
 import org.apache.paimon.catalog.CatalogContext;
 import org.apache.paimon.catalog.CatalogFactory;
+import org.apache.paimon.flink.action.CompactDatabaseAction;
 import org.apache.paimon.options.Options;
 
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The Paimon warehouse: a local directory or any Hadoop-compatible URI (s3://, hdfs://) a user brings.
@@ -54,6 +57,20 @@ public final class Lakehouse implements Serializable {
     /** The same, without a job environment (DDL needs no cluster). */
     public void createTables(String database) {
         createTables(TableEnvironment.create(EnvironmentSettings.inBatchMode()), database);
+    }
+
+    /**
+     * Compacts every table of {@code database} in one job on {@code env} (Paimon's database compaction, combined mode, as
+     * {@code CALL sys.compact_database} runs it; the procedure would start a cluster of its own rather than use
+     * {@code env}): each bucket's sorted runs are merged and small files rewritten, and snapshots older than the tables'
+     * retention are expired. Writers with deferred compaction leave both to this. A batch {@code env} returns when done.
+     */
+    public void compact(StreamExecutionEnvironment env, String database) throws Exception {
+        CompactDatabaseAction action = new CompactDatabaseAction(Map.of("warehouse", warehouse))
+                .includingDatabases(Pattern.quote(database))
+                .withDatabaseCompactMode("combined");
+        action.withStreamExecutionEnvironment(env);
+        action.run();
     }
 
     private void run(TableEnvironment tEnv, String script, String database) {

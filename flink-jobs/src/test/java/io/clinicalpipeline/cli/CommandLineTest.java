@@ -89,7 +89,7 @@ class CommandLineTest {
         Run top = run("--help");
         assertEquals(0, top.exit());
         for (String command : new String[] {"demo", "generate", "ingest", "silver", "reconcile", "features", "train", "score",
-                "score-batch", "model", "sql", "bench"}) {
+                "online", "compact", "score-batch", "model", "sql", "bench"}) {
             assertTrue(top.out().contains("  " + command + " "), command + " in " + top.out());
             assertEquals(0, run(command, "--help").exit(), command);
         }

@@ -57,4 +57,9 @@ class OnlineIT {
     void alertsAreDeliveredOncePerIdAndAlternate() {
         run.assertAlertsOncePerIdAndAlternating();
     }
+
+    @Test
+    void theCompactionJobMergesWhatTheOnlineJobWroteAndChangesNoRow() throws Exception {
+        run.assertCompactionIsDeferredAndKeepsEveryRow();
+    }
 }
