@@ -180,6 +180,7 @@ public final class OnlineBench {
         } finally {
             sending.set(false);
             alerts.join(10_000);
+            cpuWatch.join(10_000);
         }
         synchronized (alertLatencies) {
             return new Figures(p.rate(), live.measured(), live.latenciesNanos(FEATURES), live.latenciesNanos(RISK),
