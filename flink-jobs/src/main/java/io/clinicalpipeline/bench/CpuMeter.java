@@ -57,37 +57,43 @@ final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             // Not Linux, or no procfs: the machine's figures are left out.
         }
-        long[] jvmThreads = jvmThreadTicks();
-        return new Reading(os.getProcessCpuTime(), threads.getThreadCpuTime(threadId), jvmThreads[0], jvmThreads[1], busy, steal,
-                total);
-    }
-
-    /**
-     * Clock ticks of the JVM's own threads, which no MXBean reports: {JIT compilers, garbage collector}. Read from
-     * {@code /proc/self/task}; a thread that ended between two readings takes its ticks with it.
-     */
-    private static long[] jvmThreadTicks() {
-        long[] ticks = new long[2];
+        long jit = 0;
+        long gc = 0;
+        // JIT compiler and GC threads are the JVM's own; no MXBean reports their CPU, procfs does (in ticks). A thread
+        // that ended between two readings takes its ticks with it.
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).trim();
-                    int kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? 0
-                            : name.startsWith("GC Thread") || name.startsWith("G1 ") ? 1 : -1;
-                    if (kind >= 0) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        // After "(comm)": state is field 3, utime 14 and stime 15 of the whole line.
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks[kind] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (IOException | RuntimeException ended) {
-                    // The thread ended while being read.
+                String name = readOrEmpty(task.resolve("comm"));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    jit += ticks(task);
+                } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                    gc += ticks(task);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // No procfs: both stay zero.
         }
-        return ticks;
+        return new Reading(os.getProcessCpuTime(), threads.getThreadCpuTime(threadId), jit, gc, busy, steal, total);
+    }
+
+    /** utime + stime of a thread: fields 14 and 15 of its stat line, counted after the parenthesised name. */
+    private static long ticks(Path task) {
+        String stat = readOrEmpty(task.resolve("stat"));
+        int nameEnd = stat.lastIndexOf(')');
+        if (nameEnd < 0) {
+            return 0;
+        }
+        String[] f = stat.substring(nameEnd + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** A procfs file of a thread, or "" once the thread has ended. */
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static Usage between(Reading from, Reading to, double seconds) {

@@ -88,15 +88,9 @@ public final class OnlineBench {
         Path dataDir = Scratch.emptied(p.dataDir());
         // Five jobs of two subtasks each when the lakehouse path is the sibling jobs.
         try (LocalRuntime runtime = LocalRuntime.start(dataDir, null, null, 0, "9450-9499", 12)) {
-            Lakehouse lake = new Lakehouse(dataDir.resolve("warehouse").toString());
-            lake.createTables(DB);
-            JobSettings s = new JobSettings(runtime.bootstrap(), p.topics(), lake, DB, p.checkpointInterval(),
-                    dataDir.resolve("checkpoints").toUri().toString(), Duration.ofHours(168));
             KafkaTopics.createTopics(runtime.bootstrap(), p.topics(), 2);
             System.out.println("bench: phase 1/3, training and registering a model ...");
-            try (Catalog catalog = lake.openCatalog()) {
-                ScoreBench.registerProduction(runtime, catalog, lake, DB, "lr");
-            }
+            JobSettings s = withProductionModel(runtime, dataDir, p.topics(), p.checkpointInterval());
             System.out.println("bench: phase 2/3, starting the online job, lakehouse path " + describe(p.lakehouse()) + " ...");
             String redis = runtime.redisUri();
             JobClient job = PipelineJobs.startOnline(runtime.flink()::environment, s,
@@ -132,6 +126,21 @@ public final class OnlineBench {
             }
             return f.sustained();
         }
+    }
+
+    /**
+     * The online job's settings over a fresh warehouse under {@code dataDir}: the pipeline's tables, checkpoints beside
+     * them, and a logistic regression trained and promoted to production so the job scores from its first row.
+     */
+    static JobSettings withProductionModel(LocalRuntime runtime, Path dataDir, Topics topics, Duration checkpointInterval)
+            throws Exception {
+        Lakehouse lake = new Lakehouse(dataDir.resolve("warehouse").toString());
+        lake.createTables(DB);
+        try (Catalog catalog = lake.openCatalog()) {
+            ScoreBench.registerProduction(runtime, catalog, lake, DB, "lr");
+        }
+        return new JobSettings(runtime.bootstrap(), topics, lake, DB, checkpointInterval,
+                dataDir.resolve("checkpoints").toUri().toString(), Duration.ofHours(168));
     }
 
     private static String describe(LakehousePath path) {

@@ -8,7 +8,6 @@ import io.clinicalpipeline.generator.Workloads;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.kafka.KafkaTopics;
-import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.JobMetrics;
 import io.clinicalpipeline.runtime.JsonSummary;
@@ -18,7 +17,6 @@ import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.paimon.catalog.Catalog;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -35,8 +33,6 @@ import java.util.Map;
  * MiniCluster's TaskManager. The baseline is the same JVM before the job started.
  */
 public final class StateBench {
-    private static final String DB = "clinical";
-
     /** @param stateBackend {@code hashmap} (state on the heap) or {@code rocksdb} (off heap, on local disk) */
     public record Settings(int patients, Duration hours, String stateBackend, Duration checkpointInterval, boolean lakehouse,
                            FeatureJob.Settings features, Path dataDir, Duration timeout, Path summary, Topics topics) {}
@@ -46,15 +42,9 @@ public final class StateBench {
     public static void run(Settings p) throws Exception {
         Path dataDir = Scratch.emptied(p.dataDir());
         try (LocalRuntime runtime = LocalRuntime.start(dataDir, null, null, 0, "9450-9499", 8)) {
-            Lakehouse lake = new Lakehouse(dataDir.resolve("warehouse").toString());
-            lake.createTables(DB);
-            JobSettings s = new JobSettings(runtime.bootstrap(), p.topics(), lake, DB, p.checkpointInterval(),
-                    dataDir.resolve("checkpoints").toUri().toString(), Duration.ofHours(168));
             System.out.println("bench: phase 1/3, training a model and generating " + p.patients() + " patients x "
                     + p.hours().toHours() + " h into Kafka ...");
-            try (Catalog catalog = lake.openCatalog()) {
-                ScoreBench.registerProduction(runtime, catalog, lake, DB, "lr");
-            }
+            JobSettings s = OnlineBench.withProductionModel(runtime, dataDir, p.topics(), p.checkpointInterval());
             long events = Workloads.total(Workloads.toKafka(GeneratorConfig.defaults(p.patients(), p.hours(), 7), 2, 0,
                     runtime.bootstrap(), p.topics(), System.out));
             Memory before = Memory.now();

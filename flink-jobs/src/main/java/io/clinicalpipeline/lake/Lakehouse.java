@@ -37,8 +37,8 @@ public final class Lakehouse implements Serializable {
         return warehouse;
     }
 
-    /** Registers the catalog, creates {@code database} if needed and makes it current. */
-    private void use(TableEnvironment tEnv, String database) {
+    /** Registers the catalog, creates {@code database} if needed and makes it current; no table is created. */
+    public void use(TableEnvironment tEnv, String database) {
         if (tEnv.getCatalog("paimon").isEmpty()) {
             run(tEnv, "00_init.sql", database);
         } else {

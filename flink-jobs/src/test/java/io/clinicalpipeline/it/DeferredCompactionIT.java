@@ -45,7 +45,7 @@ class DeferredCompactionIT {
         runtime = SharedRuntime.get();
         lake = new Lakehouse(SharedRuntime.newDirectory("compaction").toString());
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(runtime.flink().environment(new Configuration()));
-        lake.createTables(tEnv, DB);
+        lake.use(tEnv, DB);
         for (String table : List.of("deferred", "in_writers")) {
             tEnv.executeSql("CREATE TABLE `" + table + "` (id INT NOT NULL, round INT NOT NULL, PRIMARY KEY (id) NOT ENFORCED) "
                     + "WITH ('bucket' = '1', 'num-sorted-run.compaction-trigger' = '2')");
@@ -81,7 +81,7 @@ class DeferredCompactionIT {
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
         StreamExecutionEnvironment env = runtime.flink().environment(conf);
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-        lake.createTables(tEnv, DB);
+        lake.use(tEnv, DB);
         TableStreams tables = new TableStreams(tEnv, DB, compaction);
         List<Row> rows = IntStream.range(50 * (round - 1), 50 * round + 50).mapToObj(id -> Row.of(id, round)).toList();
         tables.write(table, env.fromData(tables.rowType(table), rows.toArray(new Row[0])));
@@ -106,7 +106,7 @@ class DeferredCompactionIT {
 
     private static List<Row> rows(String table) throws Exception {
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(runtime.flink().environment(batch()));
-        lake.createTables(tEnv, DB);
+        lake.use(tEnv, DB);
         List<Row> rows = new ArrayList<>();
         try (CloseableIterator<Row> it = tEnv.executeSql("SELECT id, round FROM `" + table + "`").collect()) {
             it.forEachRemaining(rows::add);
