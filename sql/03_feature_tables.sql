@@ -158,6 +158,7 @@ CREATE TABLE IF NOT EXISTS patient_features (
   qsofa_positive BOOLEAN,
   shock_index_last DOUBLE,
   minutes_since_last_vitals DOUBLE,
+  observations_24h INT,
   lactate_latest DOUBLE,
   lactate_change_24h DOUBLE,
   creatinine_latest DOUBLE,
@@ -170,10 +171,13 @@ CREATE TABLE IF NOT EXISTS patient_features (
   potassium_change_24h DOUBLE,
   sodium_latest DOUBLE,
   sodium_change_24h DOUBLE,
+  haemoglobin_latest DOUBLE,
+  haemoglobin_change_24h DOUBLE,
   medications_24h INT,
   vasopressor_24h BOOLEAN,
   anticoagulant_24h BOOLEAN,
   antibiotic_24h BOOLEAN,
+  fluid_24h BOOLEAN,
   age INT,
   gender STRING,
   hypertension BOOLEAN,
@@ -186,6 +190,10 @@ CREATE TABLE IF NOT EXISTS patient_features (
   weight_kg DOUBLE,
   smoking_status STRING,
   ward STRING,
+  copd BOOLEAN,
+  anaemia BOOLEAN,
+  beta_blocker BOOLEAN,
+  spo2_scale INT,
   PRIMARY KEY (patient_id, event_time) NOT ENFORCED
 -- 160 continuous columns: Parquet's dictionary encoding finds nothing to share in them and cost the writer more
 -- CPU than the rest of the encoding together (measured in the online job's profile).

@@ -3,12 +3,11 @@ package io.clinicalpipeline.bench;
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.features.ComputeFeatures;
 import io.clinicalpipeline.features.FeatureJob;
+import io.clinicalpipeline.features.FeatureReplay;
 import io.clinicalpipeline.features.FeatureRows;
 import io.clinicalpipeline.features.PatientEvent;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.TableStreams;
-import io.clinicalpipeline.model.features.FeatureCalculator;
-import io.clinicalpipeline.model.features.PatientHistory;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -21,11 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * The feature definitions over silver's events in one thread, without state backends, watermarks, network
- * or sinks: what the feature job's rate is measured against. Each patient's events are taken in time
- * order and a row is computed at every distinct event time, as the job does.
- */
+/** Silver's events read once, then the feature definitions over them in one thread ({@link FeatureReplay}). */
 public final class SingleThreadFeatures {
 
     private final Map<String, List<PatientEvent>> byPatient;
@@ -59,25 +54,14 @@ public final class SingleThreadFeatures {
 
     /** Computes every feature row, as {@link ComputeFeatures} would emit them; returns how many. */
     public long computeAll() {
+        long[] arity = {0};
         long rows = 0;
-        long arity = 0;
         for (Map.Entry<String, List<PatientEvent>> patient : byPatient.entrySet()) {
-            List<PatientEvent> events = patient.getValue();
-            PatientHistory history = new PatientHistory();
-            int i = 0;
-            while (i < events.size()) {
-                long time = events.get(i).eventTime;
-                while (i < events.size() && events.get(i).eventTime == time) {
-                    events.get(i++).applyTo(history);
-                }
-                history.evictBefore(time - FeatureCalculator.LOOKBACK);
-                Row row = FeatureRows.toRow(patient.getKey(), time, FeatureCalculator.compute(history, time));
-                arity += row.getArity();
-                rows++;
-            }
+            rows += FeatureReplay.replay(patient.getKey(), patient.getValue(),
+                    (id, time, features) -> arity[0] += FeatureRows.toRow(id, time, features).getArity());
         }
         // Uses what was built, so none of the work can be optimised away.
-        if (arity < rows) {
+        if (arity[0] < rows) {
             throw new IllegalStateException("feature rows without columns");
         }
         return rows;

@@ -54,6 +54,10 @@ public class PatientEvent {
     public Double weightKg;
     public String smokingStatus;
     public String ward;
+    public Boolean copd;
+    public Boolean anaemia;
+    public Boolean betaBlocker;
+    public Integer spo2Scale;
 
     public PatientEvent() {}
 
@@ -75,7 +79,7 @@ public class PatientEvent {
     }
 
     /** A silver row of {@code silver_vitals}, {@code silver_labs}, {@code silver_medications} or {@code silver_patients}. */
-    static PatientEvent fromSilver(String kind, Row row) {
+    public static PatientEvent fromSilver(String kind, Row row) {
         PatientEvent e = of(kind, row.getFieldAs("patient_id"),
                 row.<LocalDateTime>getFieldAs("event_time").toInstant(ZoneOffset.UTC).toEpochMilli());
         e.sourceId = row.getFieldAs("source_id");
@@ -113,6 +117,10 @@ public class PatientEvent {
                 e.weightKg = row.getFieldAs("weight_kg");
                 e.smokingStatus = row.getFieldAs("smoking_status");
                 e.ward = row.getFieldAs("ward");
+                e.copd = row.getFieldAs("copd");
+                e.anaemia = row.getFieldAs("anaemia");
+                e.betaBlocker = row.getFieldAs("beta_blocker");
+                e.spo2Scale = row.getFieldAs("spo2_scale");
             }
             default -> throw new IllegalArgumentException("no silver table for patient event kind " + kind);
         }
@@ -148,6 +156,10 @@ public class PatientEvent {
                 p.put("weight_kg", weightKg);
                 p.put("smoking_status", smokingStatus);
                 p.put("ward", ward);
+                p.put("copd", copd);
+                p.put("anaemia", anaemia);
+                p.put("beta_blocker", betaBlocker);
+                p.put("spo2_scale", spo2Scale);
                 history.addProfile(eventTime, p);
             }
             default -> throw new IllegalStateException("unknown patient event kind " + kind);

@@ -65,6 +65,8 @@ final class FaultInjector {
     static void makeOutOfRange(EventKind kind, ObjectNode event, SplittableRandom rnd) {
         switch (kind) {
             case VITALS:
+                // A monitor's reading carries no temperature and only sometimes a blood pressure.
+                boolean bp = event.has("systolic_bp");
                 switch (rnd.nextInt(6)) {
                     case 0 -> event.put("heart_rate", 420);
                     case 1 -> event.put("systolic_bp", 410);
@@ -74,7 +76,11 @@ final class FaultInjector {
                         event.put("temperature", 55.0);
                         event.put("temperature_unit", "C");
                     }
-                    default -> event.put("diastolic_bp", event.get("systolic_bp").asInt() + 20);
+                    default -> {
+                        int systolic = bp ? event.get("systolic_bp").asInt() : 120;
+                        event.put("systolic_bp", systolic);
+                        event.put("diastolic_bp", systolic + 20);
+                    }
                 }
                 break;
             case MEDICATIONS:

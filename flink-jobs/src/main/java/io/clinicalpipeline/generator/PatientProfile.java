@@ -2,7 +2,13 @@ package io.clinicalpipeline.generator;
 
 import java.util.SplittableRandom;
 
-/** Static patient attributes, shaped like the stroke-risk data sets the predecessor platform used. */
+/**
+ * What the admission record says about a patient: the attributes of the stroke-risk data sets the predecessor platform
+ * used, plus the chronic conditions and prescriptions that move a ward patient's baseline vitals (see README,
+ * "Simulation", for the prevalences and their sources).
+ *
+ * @param spo2Scale the NEWS2 SpO2 scale prescribed: 2 for a target of 88-92% (hypercapnic respiratory failure), else 1
+ */
 record PatientProfile(
         String patientId,
         int age,
@@ -16,32 +22,48 @@ record PatientProfile(
         double bmi,
         double heightCm,
         String smokingStatus,
-        String ward) {
+        String ward,
+        boolean copd,
+        boolean anaemia,
+        boolean betaBlocker,
+        int spo2Scale) {
 
     private static final String[] WORK = {"Private", "Self-employed", "Govt_job", "Never_worked"};
     private static final String[] SMOKING = {"never smoked", "formerly smoked", "smokes", "Unknown"};
     private static final String[] WARDS = {"medical", "surgical", "cardiology", "respiratory", "step-down"};
 
     static PatientProfile random(String patientId, SplittableRandom rnd) {
-        int age = 18 + (int) Math.round(Math.min(77, Math.abs(gaussian(rnd, 48, 20))));
+        // Ward inpatients are older than the population: median age about 65 (NHS Hospital Episode Statistics).
+        int age = (int) Math.round(Math.max(18, Math.min(99, gaussian(rnd, 64, 17))));
         String gender = rnd.nextDouble() < 0.005 ? "Other" : (rnd.nextBoolean() ? "Female" : "Male");
-        boolean hypertension = rnd.nextDouble() < 0.05 + age * 0.004;
+        boolean hypertension = rnd.nextDouble() < 0.05 + age * 0.005;
         boolean heartDisease = rnd.nextDouble() < 0.02 + Math.max(0, age - 50) * 0.004;
         double glucose = Math.exp(gaussian(rnd, Math.log(100), 0.3)) + (rnd.nextDouble() < 0.1 ? 90 : 0);
         double bmi = Math.max(15, gaussian(rnd, 28, 5.5));
         double height = gaussian(rnd, gender.equals("Male") ? 176 : 163, 7);
+        String smoking = SMOKING[weightedIndex(rnd, 0.45, 0.2, 0.17, 0.18)];
+        String ward = WARDS[rnd.nextInt(WARDS.length)];
+        boolean copd = rnd.nextDouble() < (ward.equals("respiratory") ? 0.35 : 0.08)
+                + (smoking.equals("never smoked") ? 0 : 0.05) + Math.max(0, age - 60) * 0.002;
+        // About half of COPD inpatients retain CO2 and are prescribed the 88-92% target that NEWS2 scores on scale 2.
+        int spo2Scale = copd && rnd.nextDouble() < 0.5 ? 2 : 1;
+        boolean anaemia = rnd.nextDouble() < 0.12 + Math.max(0, age - 70) * 0.004;
+        boolean betaBlocker = rnd.nextDouble() < (heartDisease ? 0.55 : 0.05) + (hypertension ? 0.1 : 0);
         return new PatientProfile(patientId, age, gender, hypertension, heartDisease,
                 age > 25 && rnd.nextDouble() < 0.75 ? "Yes" : "No",
                 WORK[rnd.nextInt(WORK.length)],
                 rnd.nextBoolean() ? "Urban" : "Rural",
-                round1(glucose), round1(bmi), round1(height),
-                SMOKING[weightedIndex(rnd, 0.45, 0.2, 0.17, 0.18)],
-                WARDS[rnd.nextInt(WARDS.length)]);
+                round1(glucose), round1(bmi), round1(height), smoking, ward, copd, anaemia, betaBlocker, spo2Scale);
     }
 
     double weightKg() {
         double metres = heightCm / 100.0;
         return round1(bmi * metres * metres);
+    }
+
+    /** Beds with bedside monitors streaming vitals: most of step-down and cardiology, a few elsewhere. */
+    boolean monitoredWard() {
+        return ward.equals("step-down") || ward.equals("cardiology");
     }
 
     boolean smokes() {
@@ -55,8 +77,13 @@ record PatientProfile(
         return mean + sd * Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
+    /** An index drawn with probability proportional to its weight. */
     static int weightedIndex(SplittableRandom rnd, double... weights) {
-        double x = rnd.nextDouble();
+        double total = 0;
+        for (double w : weights) {
+            total += w;
+        }
+        double x = rnd.nextDouble() * total;
         double acc = 0;
         for (int i = 0; i < weights.length; i++) {
             acc += weights[i];
@@ -65,6 +92,15 @@ record PatientProfile(
             }
         }
         return weights.length - 1;
+    }
+
+    static <T> T pick(SplittableRandom rnd, T[] choices, double... weights) {
+        return choices[weightedIndex(rnd, weights)];
+    }
+
+    /** A log-normal draw: {@code median} times e to a normal with standard deviation {@code sigma}. */
+    static double logNormal(SplittableRandom rnd, double median, double sigma) {
+        return median * Math.exp(gaussian(rnd, 0, sigma));
     }
 
     static double round1(double v) {

@@ -30,7 +30,8 @@ public final class PhysiologicalRanges {
             "glucose", new Range(0.5, 60),
             "wbc", new Range(0, 500),
             "potassium", new Range(1, 10),
-            "sodium", new Range(90, 200));
+            "sodium", new Range(90, 200),
+            "haemoglobin", new Range(20, 250));
 
     public static final Map<String, Range> PROFILE = Map.of(
             "age", new Range(0, 120),

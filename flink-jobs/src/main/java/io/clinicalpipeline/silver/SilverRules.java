@@ -212,6 +212,14 @@ public final class SilverRules {
         row.setField("height_cm", height);
         row.setField("smoking_status", c.count(f.optionalText("smoking_status")));
         row.setField("ward", c.count(f.optionalText("ward")));
+        row.setField("copd", c.count(f.optionalFlag("copd")));
+        row.setField("anaemia", c.count(f.optionalFlag("anaemia")));
+        row.setField("beta_blocker", c.count(f.optionalFlag("beta_blocker")));
+        Double scale = c.count(f.optionalNumber("spo2_scale"));
+        if (scale != null && scale != 1 && scale != 2) {
+            throw new OutOfRange("INVALID_CODE", "spo2_scale " + scale + " is not a NEWS2 SpO2 scale (1 or 2)");
+        }
+        row.setField("spo2_scale", scale == null ? null : scale.intValue());
     }
 
     private static void checkRange(Map<String, Range> ranges, String field, Double value) throws OutOfRange {

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Unit standardisation to the units silver stores: degrees Celsius, kilograms, SI units for labs
- * (mmol/L, umol/L, 10^9/L) and mg/dL for a profile's average glucose (as the stroke data sets use).
+ * (mmol/L, umol/L, 10^9/L, g/L) and mg/dL for a profile's average glucose (as the stroke data sets use).
  * An unknown unit is an error, never a guess: a wrong guess is a wrong clinical value.
  */
 public final class Units {
@@ -17,11 +17,12 @@ public final class Units {
             "glucose", Map.of("mmol/l", 1.0, "mg/dl", 1 / 18.016),
             "wbc", Map.of("10^9/l", 1.0, "10^3/ul", 1.0, "k/ul", 1.0),
             "potassium", Map.of("mmol/l", 1.0, "meq/l", 1.0),
-            "sodium", Map.of("mmol/l", 1.0, "meq/l", 1.0));
+            "sodium", Map.of("mmol/l", 1.0, "meq/l", 1.0),
+            "haemoglobin", Map.of("g/l", 1.0, "g/dl", 10.0));
 
     private static final Map<String, String> LAB_CANONICAL = Map.of(
             "lactate", "mmol/L", "creatinine", "umol/L", "glucose", "mmol/L",
-            "wbc", "10^9/L", "potassium", "mmol/L", "sodium", "mmol/L");
+            "wbc", "10^9/L", "potassium", "mmol/L", "sodium", "mmol/L", "haemoglobin", "g/L");
 
     private Units() {}
 

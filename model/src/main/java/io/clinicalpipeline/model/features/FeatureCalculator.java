@@ -17,7 +17,7 @@ import java.util.Map;
 public final class FeatureCalculator {
 
     /** Bump when a definition changes meaning; stored with every feature row and in the catalog. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private static final long HOUR = 3_600_000L;
     private static final Map<String, Long> WINDOWS = orderedMap("1h", HOUR, "6h", 6 * HOUR, "24h", 24 * HOUR);
@@ -27,12 +27,13 @@ public final class FeatureCalculator {
             "diastolic_bp", "mmHg", "mean_arterial_pressure", "mmHg", "respiratory_rate", "breaths/min", "spo2", "%",
             "temperature_c", "°C");
     private static final Map<String, String> LAB_UNITS = orderedMap("lactate", "mmol/L", "creatinine", "umol/L",
-            "wbc", "10^9/L", "glucose", "mmol/L", "potassium", "mmol/L", "sodium", "mmol/L");
-    private static final List<String> FLAGGED_DRUG_CLASSES = List.of("vasopressor", "anticoagulant", "antibiotic");
+            "wbc", "10^9/L", "glucose", "mmol/L", "potassium", "mmol/L", "sodium", "mmol/L", "haemoglobin", "g/L");
+    private static final List<String> FLAGGED_DRUG_CLASSES = List.of("vasopressor", "anticoagulant", "antibiotic", "fluid");
     private static final List<String> STATS = List.of("mean", "min", "max", "std", "last", "slope");
     private static final Map<String, String> STATIC = orderedMap("age", "INT", "gender", "STRING", "hypertension", "BOOLEAN",
             "heart_disease", "BOOLEAN", "ever_married", "STRING", "work_type", "STRING", "residence_type", "STRING",
-            "avg_glucose_level", "DOUBLE", "bmi", "DOUBLE", "weight_kg", "DOUBLE", "smoking_status", "STRING", "ward", "STRING");
+            "avg_glucose_level", "DOUBLE", "bmi", "DOUBLE", "weight_kg", "DOUBLE", "smoking_status", "STRING", "ward", "STRING",
+            "copd", "BOOLEAN", "anaemia", "BOOLEAN", "beta_blocker", "BOOLEAN", "spo2_scale", "INT");
     private static final String[] NEWS2_PARTS = {"respiration", "spo2", "air_or_oxygen", "systolic", "pulse",
             "consciousness", "temperature"};
 
@@ -65,9 +66,10 @@ public final class FeatureCalculator {
         Double sbp = latest(h, "systolic_bp", asOf);
         Double oxygen = latest(h, PatientHistory.OXYGEN, asOf);
         Double consciousness = latest(h, PatientHistory.CONSCIOUSNESS, asOf);
+        Map<String, Object> profile = h.profileAt(asOf);
         String acvpu = consciousness == null ? null : String.valueOf(PatientHistory.ACVPU.charAt(consciousness.intValue()));
         News2.Score news2 = News2.score(rr, latest(h, "spo2", asOf), oxygen == null ? null : oxygen == 1,
-                sbp, latest(h, "heart_rate", asOf), acvpu, latest(h, "temperature_c", asOf), News2.SpO2Scale.SCALE_1);
+                sbp, latest(h, "heart_rate", asOf), acvpu, latest(h, "temperature_c", asOf), spo2Scale(profile));
         f.put("news2_total", news2.total());
         Integer[] parts = {news2.respiration(), news2.spo2(), news2.airOrOxygen(), news2.systolic(), news2.pulse(),
                 news2.consciousness(), news2.temperature()};
@@ -83,6 +85,7 @@ public final class FeatureCalculator {
         Signal observed = h.signal(PatientHistory.OBSERVED);
         int lastObservation = observed == null ? -1 : observed.lastAtOrBefore(asOf);
         f.put("minutes_since_last_vitals", lastObservation < 0 ? null : (asOf - observed.time(lastObservation)) / 60_000.0);
+        f.put("observations_24h", observed == null ? 0 : observed.stats(asOf - LOOKBACK + 1, asOf).count());
         for (String lab : LAB_UNITS.keySet()) {
             Signal s = h.lab(lab);
             WindowStats st = s == null ? null : s.stats(asOf - LOOKBACK + 1, asOf);
@@ -95,11 +98,16 @@ public final class FeatureCalculator {
         for (String drugClass : FLAGGED_DRUG_CLASSES) {
             f.put(drugClass + "_24h", medications.contains(drugClass));
         }
-        Map<String, Object> profile = h.profileAt(asOf);
         for (String attribute : STATIC.keySet()) {
             f.put(attribute, profile.get(attribute));
         }
         return f;
+    }
+
+    /** Scale 2 only where the profile in force prescribes it (an 88-92% target); scale 1 otherwise, as RCP asks. */
+    private static News2.SpO2Scale spo2Scale(Map<String, Object> profile) {
+        return profile.get("spo2_scale") instanceof Number n && n.intValue() == 2 ? News2.SpO2Scale.SCALE_2
+                : News2.SpO2Scale.SCALE_1;
     }
 
     /** The last value at or before {@code asOf} and within the look-back, or null. */
@@ -128,7 +136,8 @@ public final class FeatureCalculator {
                 }
             }
         }
-        c.add(def("news2_total", "INT", "", "24h", "NEWS2 total (RCP 2017, SpO2 scale 1) from each parameter's latest value in 24 h"));
+        c.add(def("news2_total", "INT", "", "24h", "NEWS2 total (RCP 2017) from each parameter's latest value in 24 h, on the "
+                + "SpO2 scale the profile prescribes (spo2_scale 2: an 88-92% target; else scale 1)"));
         for (String part : NEWS2_PARTS) {
             c.add(def("news2_" + part, "INT", "", "24h", "NEWS2 sub-score for " + part.replace('_', ' ') + " (null if not measured in 24 h)"));
         }
@@ -138,6 +147,7 @@ public final class FeatureCalculator {
         c.add(def("qsofa_positive", "BOOLEAN", "", "24h", "qSOFA of 2 or more"));
         c.add(def("shock_index_last", "DOUBLE", "", "24h", "latest heart rate / systolic blood pressure"));
         c.add(def("minutes_since_last_vitals", "DOUBLE", "min", "latest", "time since the latest set of vitals"));
+        c.add(def("observations_24h", "INT", "sets", "24h", "sets of vitals recorded in 24 h (charted and monitor readings)"));
         for (Map.Entry<String, String> lab : LAB_UNITS.entrySet()) {
             c.add(def(lab.getKey() + "_latest", "DOUBLE", lab.getValue(), "24h", "latest " + lab.getKey() + " in 24 h"));
             c.add(def(lab.getKey() + "_change_24h", "DOUBLE", lab.getValue(), "24h",

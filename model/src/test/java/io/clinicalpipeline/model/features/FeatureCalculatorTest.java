@@ -35,9 +35,25 @@ class FeatureCalculatorTest {
         FeatureCalculator.catalog().forEach(d -> names.add(d.name()));
         assertEquals(names.size(), new HashSet<>(names).size(), "feature names must be unique");
         assertEquals(names, new ArrayList<>(FeatureCalculator.compute(new PatientHistory(), T).keySet()));
-        // 7 vitals x 3 windows x 6 statistics, 12 NEWS2/qSOFA/shock/recency, 12 labs, 4 medication, 12 static.
-        assertEquals(126 + 14 + 12 + 4 + 12, names.size());
+        // 7 vitals x 3 windows x 6 statistics, 15 NEWS2/qSOFA/shock/recency/frequency, 14 labs, 5 medication, 16 static.
+        assertEquals(126 + 15 + 14 + 5 + 16, names.size());
         FeatureCalculator.catalog().forEach(d -> assertEquals(FeatureCalculator.VERSION, d.version()));
+    }
+
+    /** NEWS2's SpO2 scale follows the profile in force: scale 2 only for a patient prescribed an 88-92% target. */
+    @Test
+    void news2ScoresSpo2OnTheScaleTheProfilePrescribes() {
+        PatientHistory h = new PatientHistory();
+        h.addVitals(T - 10 * MIN, vitals(80, 120, 80, 16, 89, 36.8), false, "A", 0.67);
+        assertEquals(3, FeatureCalculator.compute(h, T).get("news2_spo2"), "no profile: scale 1, 89% on air scores 3");
+        h.addProfile(T - 60 * MIN, Map.of("age", 70, "copd", true, "spo2_scale", 2));
+        Map<String, Object> f = FeatureCalculator.compute(h, T);
+        assertEquals(0, f.get("news2_spo2"), "scale 2: 89% is on target");
+        assertEquals(0, f.get("news2_total"));
+        assertEquals(2, f.get("spo2_scale"));
+        h.addProfile(T - 30 * MIN, Map.of("age", 70, "copd", true, "spo2_scale", 1));
+        assertEquals(3, FeatureCalculator.compute(h, T).get("news2_spo2"), "the newer profile in force is scale 1 again");
+        assertEquals(1, FeatureCalculator.compute(h, T).get("observations_24h"));
     }
 
     @Test
