@@ -18,7 +18,7 @@ final class DemoCommand implements Callable<Integer> {
     /** A demo is a few minutes of simulated ward on a laptop: more patients and hours, checkpoints more often. */
     static final class Defaults extends CommandDefaults {
         Defaults() {
-            super(Map.of("--patients", "300", "--hours", "8", "--checkpoint-interval", "2s", "--data-dir", "data/runtime",
+            super(Map.of("--patients", "400", "--hours", "24", "--checkpoint-interval", "2s", "--data-dir", "data/runtime",
                     "--timeout", "15m"));
         }
     }

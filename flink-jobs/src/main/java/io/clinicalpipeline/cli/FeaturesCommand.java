@@ -120,21 +120,18 @@ final class FeaturesCommand extends CommandGroup {
         @Mixin
         LakeOptions lake;
 
-        @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "6h", description = "how far ahead an adverse event "
-                + "makes a row positive")
-        Duration horizon;
-
-        @Option(names = "--event-types", paramLabel = "LIST", split = ",", defaultValue = TrainingSet.DEFAULT_EVENT_TYPES,
-                description = "adverse event types that count as the outcome")
-        List<String> eventTypes;
-
-        @Option(names = "--washout", paramLabel = "DURATION", defaultValue = "24h", description = "rows this soon after an outcome "
-                + "are left out")
-        Duration washout;
+        @Mixin
+        LabelOptions labels;
 
         @Option(names = "--split", paramLabel = "TRAIN,VALIDATION", split = ",", defaultValue = "0.7,0.15",
-                description = "shares of the time span for training and validation; the rest is test")
+                description = "shares for training and validation (of the time span, of patients, or both: see --split-by); "
+                        + "the rest is test")
         List<Double> split;
+
+        @Option(names = "--split-by", paramLabel = "time|patient|patient-time", defaultValue = "time",
+                description = "time: test rows are the latest; patient: test rows are other patients' (never seen in "
+                        + "training); patient-time: other patients' and later (sql/20_training_set.sql explains)")
+        String splitBy;
 
         @Option(names = "--output", paramLabel = "TABLE", defaultValue = "training_set", description = "table to (re)create in "
                 + "--database")
@@ -147,14 +144,21 @@ final class FeaturesCommand extends CommandGroup {
             }
             TrainingSet.Spec ts;
             try {
-                ts = new TrainingSet.Spec(output, eventTypes, horizon, washout, split.get(0), split.get(1));
+                ts = new TrainingSet.Spec(output, labels.eventTypes, labels.horizon, labels.washout, split.get(0), split.get(1),
+                        TrainingSet.SplitBy.of(splitBy));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             System.out.println("features: building " + lake.database + "." + ts.output() + " (batch job) ...");
             TrainingSet.Summary summary = TrainingSet.build(lake.lakehouse(), lake.database, ts);
-            System.out.printf("features: split by event time: train < %s <= validation < %s <= test (data until %s)%n",
-                    summary.trainUntil(), summary.validationUntil(), summary.observedUntil());
+            if (ts.splitBy() == TrainingSet.SplitBy.PATIENT) {
+                System.out.printf("features: split by patient (%.0f%% train, %.0f%% validation, the rest test; data until %s)%n",
+                        100 * ts.trainFraction(), 100 * ts.validationFraction(), summary.observedUntil());
+            } else {
+                System.out.printf("features: split by %s: train < %s <= validation < %s <= test (data until %s)%n",
+                        ts.splitBy() == TrainingSet.SplitBy.TIME ? "event time" : "patient and event time",
+                        summary.trainUntil(), summary.validationUntil(), summary.observedUntil());
+            }
             summary.rowsAndPositives().forEach((name, n) -> System.out.printf("  %-10s %,9d rows %,7d positive (%.1f%%)%n",
                     name, n[0], n[1], n[0] == 0 ? 0.0 : 100.0 * n[1] / n[0]));
             return 0;

@@ -1,13 +1,12 @@
 package io.clinicalpipeline.cli;
 
-import io.clinicalpipeline.features.TrainingSet;
 import io.clinicalpipeline.simulation.SimulatedCohort;
+import io.clinicalpipeline.train.Algorithm;
 import io.clinicalpipeline.simulation.SimulationCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -20,22 +19,18 @@ final class SimulationCommand implements Callable<Integer> {
     @Mixin
     WorkloadOptions workload;
 
-    @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = "6h", description = "how far ahead an outcome "
-            + "labels a row, as in features training-set")
-    Duration horizon;
+    @Mixin
+    LabelOptions labels;
 
-    @Option(names = "--washout", paramLabel = "DURATION", defaultValue = "24h", description = "rows this soon after an "
-            + "outcome are left out")
-    Duration washout;
-
-    @Option(names = "--event-types", paramLabel = "LIST", split = ",", defaultValue = TrainingSet.DEFAULT_EVENT_TYPES,
-            description = "the adverse events that count as the outcome")
-    List<String> eventTypes;
+    @Option(names = "--models", paramLabel = "lr,gbt", split = ",", description = "also train these with train's defaults "
+            + "on 80% of the patients, and test them and NEWS2 on the rest")
+    List<String> models = List.of();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         SimulationCheck.run(new SimulationCheck.Settings(workload.config(),
-                new SimulatedCohort.Labels(eventTypes, horizon, washout)), System.out);
+                new SimulatedCohort.Labels(labels.eventTypes, labels.horizon, labels.washout),
+                models.stream().map(Algorithm::of).toList()), System.out);
         return 0;
     }
 }

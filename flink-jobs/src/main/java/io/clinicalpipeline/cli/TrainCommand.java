@@ -98,10 +98,11 @@ final class TrainCommand implements Callable<Integer> {
             + "Newton's method); gbt: gradient-boosted trees (logistic loss, histogram splits)")
     String algorithm;
 
-    @Option(names = "--max-iter", paramLabel = "N", description = "lr: Newton rounds at most (50); gbt: trees (20)")
+    @Option(names = "--max-iter", paramLabel = "N", description = "lr: Newton rounds at most (50); gbt: trees (50)")
     Double maxIter;
 
-    @Option(names = "--reg", paramLabel = "LAMBDA", description = "lr: regularisation strength (0)")
+    @Option(names = "--reg", paramLabel = "LAMBDA", description = "lr: regularisation strength (default: chosen by inner "
+            + "5-fold cross-validation over 1e-4..1e-1 when fitting in memory, else 1e-3)")
     Double reg;
 
     @Option(names = "--elastic-net", paramLabel = "ALPHA", description = "lr: L1 share of the penalty, 0 ridge to 1 lasso (0)")
@@ -111,19 +112,19 @@ final class TrainCommand implements Callable<Integer> {
             + "(1e-8)")
     Double tol;
 
-    @Option(names = "--max-depth", paramLabel = "N", description = "gbt: depth of each tree (5)")
+    @Option(names = "--max-depth", paramLabel = "N", description = "gbt: depth of each tree (4)")
     Double maxDepth;
 
     @Option(names = "--max-bins", paramLabel = "N", description = "gbt: quantile bins per feature (32)")
     Double maxBins;
 
-    @Option(names = "--step-size", paramLabel = "ETA", description = "gbt: learning rate (0.3)")
+    @Option(names = "--step-size", paramLabel = "ETA", description = "gbt: learning rate (0.1)")
     Double stepSize;
 
     @Option(names = "--reg-lambda", paramLabel = "L", description = "gbt: L2 penalty on leaf values (1)")
     Double regLambda;
 
-    @Option(names = "--min-instances", paramLabel = "N", description = "gbt: fewest rows in a leaf (1)")
+    @Option(names = "--min-instances", paramLabel = "N", description = "gbt: fewest rows in a leaf (20)")
     Double minInstances;
 
     @Option(names = "--min-info-gain", paramLabel = "G", description = "gbt: least loss reduction a split must bring (0)")
@@ -144,6 +145,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--folds", paramLabel = "K", defaultValue = "1", description = "k-fold cross-validation on the train rows "
             + "(picks the grid point with the best mean AUROC)")
     int folds;
+
+    @Option(names = "--in-memory-rows", paramLabel = "N", defaultValue = "" + Trainer.DEFAULT_LOCAL_ROWS, description = "fit in "
+            + "this process, in one thread, when there are at most N train rows (seconds for small inputs); above it, or "
+            + "with 0, every stage is a Flink job")
+    long inMemoryRows;
 
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2", description = "share of rows held out for the test "
             + "(by a seeded hash of the row)")
@@ -211,7 +217,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             List<String> columnsUsed = data.features(features, exclude);
             Trainer.Result result = Trainer.train(data, new Trainer.Settings(columnsUsed, categorical, maxCategories, fit,
-                    hyperparameters, classWeight, threshold, scratchDir, baselineColumn, baselineThreshold, points, folds));
+                    hyperparameters, classWeight, threshold, scratchDir, baselineColumn, baselineThreshold, points, folds,
+                    inMemoryRows));
             TrainSummary.print(result, fit, baselineColumn, System.out);
             save(trained(fit, data, columnsUsed, result, baselineColumn), result);
             return 0;

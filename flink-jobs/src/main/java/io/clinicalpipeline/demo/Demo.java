@@ -74,15 +74,18 @@ public final class Demo {
                 boolean balanced = Reconciler.report(s.bootstrap(), s.topics(), counts, p.summary(), System.out);
                 awaitFeatures(counts, patience);
                 OnlineFeatures.print(runtime.redisUri(), 5);
-                JobClient scoring = p.train() ? DemoModel.run(runtime, s, catalog, p.workload().duration(), p.timeout()) : null;
+                DemoModel.Trained trained = p.train() ? DemoModel.run(runtime, s, catalog, p.workload().duration(), p.timeout()) : null;
+                if (trained != null && p.summary() != null) {
+                    addToSummary(p.summary(), DemoModel.summary(trained.result()));
+                }
                 printWhereToLook(runtime, s, p);
                 if (p.keepRunning()) {
                     System.out.println("demo: jobs keep following Kafka at " + runtime.bootstrap()
                             + "; dashboard " + runtime.flink().restAddress() + "; Ctrl-C stops");
                     silver.getJobExecutionResult().get();
                 }
-                if (scoring != null) {
-                    scoring.cancel().get();
+                if (trained != null) {
+                    trained.scoring().cancel().get();
                 }
                 features.cancel().get();
                 silver.cancel().get();
@@ -90,6 +93,14 @@ public final class Demo {
                 return balanced ? 0 : 1;
             }
         }
+    }
+
+    /** Adds the model's figures to the reconciliation summary already written. */
+    private static void addToSummary(Path summary, Map<String, Object> fields) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(summary.toFile());
+        fields.forEach((k, v) -> doc.set(k, json.valueToTree(v)));
+        json.writerWithDefaultPrettyPrinter().writeValue(summary.toFile(), doc);
     }
 
     /** The demo starts from an empty database: its tables and its model files. */

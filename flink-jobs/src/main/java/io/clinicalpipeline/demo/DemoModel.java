@@ -6,6 +6,7 @@ import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
+import io.clinicalpipeline.model.eval.Bootstrap;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
@@ -45,13 +46,17 @@ final class DemoModel {
 
     private DemoModel() {}
 
-    /** @return the scoring job, to cancel at the end; null when the history is too short to train on */
-    static JobClient run(LocalRuntime runtime, JobSettings s, Catalog catalog, Duration simulated, Duration timeout)
+    /** The scoring job (to cancel at the end) and how the model did. */
+    record Trained(JobClient scoring, Trainer.Result result) {}
+
+    /** @return null when the history is too short to train on */
+    static Trained run(LocalRuntime runtime, JobSettings s, Catalog catalog, Duration simulated, Duration timeout)
             throws Exception {
         Duration horizon = Duration.ofMinutes(Math.max(15, Math.min(360, simulated.toMinutes() / 4)));
         System.out.println("demo: building a training set (outcome within " + horizon.toMinutes() + " min) ...");
         TrainingSet.Summary split = TrainingSet.build(s.lakehouse(), s.database(), new TrainingSet.Spec("training_set",
-                List.of(TrainingSet.DEFAULT_EVENT_TYPES.split(",")), horizon, Duration.ofHours(24), 0.6, 0.2));
+                List.of(TrainingSet.DEFAULT_EVENT_TYPES.split(",")), horizon, Duration.ofHours(24), 0.6, 0.2,
+                TrainingSet.SplitBy.PATIENT));
         split.rowsAndPositives().forEach((name, n) -> System.out.printf(Locale.ROOT, "  %-10s %,7d rows %,6d positive%n",
                 name, n[0], n[1]));
         if (!bothClasses(split, "train") || !bothClasses(split, "test")) {
@@ -65,14 +70,19 @@ final class DemoModel {
         TrainInput data = TrainInput.paimon(tEnv, s.lakehouse(), s.database(), "training_set",
                 new TrainInput.Labels("label", Set.of("1"), 0.2, 42));
         List<String> features = data.features(List.of(), List.of("patient_id", "definition_version"));
-        System.out.println("demo: training a logistic regression on " + features.size() + " feature columns (Flink ML, "
-                + "one bounded job per Newton round) ...");
+        System.out.println("demo: training a logistic regression on " + features.size() + " feature columns, test rows "
+                + "from the 20% of patients it never sees ...");
         Trainer.Result result = Trainer.train(data, new Trainer.Settings(features, List.of(), 50, Algorithm.LR,
-                Map.of("reg", 0.01), "none", 0.5, "", "news2_total", 5, List.of(), 1));
+                Map.of(), "none", 0.5, "", "news2_total", 5, List.of(), 1, Trainer.DEFAULT_LOCAL_ROWS));
+        System.out.println("demo: fitted in " + result.engine() + "; " + result.selection() + ": " + result.chosen());
         BinaryMetrics m = result.test();
         BinaryMetrics news2 = result.baseline();
-        System.out.printf(Locale.ROOT, "demo: test split (%,d rows, %,d positive): model AUROC %.3f AUPRC %.3f | NEWS2 "
-                + "AUROC %.3f AUPRC %.3f%n", m.rows(), m.positives(), m.auroc(), m.auprc(), news2.auroc(), news2.auprc());
+        Bootstrap.Result ci = result.evaluation().uncertainty();
+        System.out.printf(Locale.ROOT, "demo: test split (%,d rows, %,d positive, %,d patients): model AUROC %.3f "
+                        + "(%.3f-%.3f) AUPRC %.3f (%.3f-%.3f) | NEWS2 AUROC %.3f (%.3f-%.3f) AUPRC %.3f (%.3f-%.3f); 95%% CIs "
+                        + "by patient bootstrap%n", m.rows(), m.positives(), ci.units(), m.auroc(), ci.auroc().low(),
+                ci.auroc().high(), m.auprc(), ci.auprc().low(), ci.auprc().high(), news2.auroc(), ci.baselineAuroc().low(),
+                ci.baselineAuroc().high(), news2.auprc(), ci.baselineAuprc().low(), ci.baselineAuprc().high());
 
         Map<String, String> details = new LinkedHashMap<>();
         details.put("input", data.describe());
@@ -113,7 +123,28 @@ final class DemoModel {
                             Double.parseDouble(e.getValue().get("score")), e.getValue().get("risk_band"),
                             e.getValue().get("model_version")));
         }
-        return scoring;
+        return new Trained(scoring, result);
+    }
+
+    /** The summary JSON's {@code model} and {@code baseline}: AUROC and AUPRC with their 95% intervals. */
+    static Map<String, Object> summary(Trainer.Result r) {
+        Bootstrap.Result ci = r.evaluation().uncertainty();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("auroc", r.test().auroc());
+        model.put("auprc", r.test().auprc());
+        model.putAll(ci.fields(false));
+        model.put("rows", r.test().rows());
+        model.put("positives", r.test().positives());
+        model.put("patients", ci.units());
+        Map<String, Object> baseline = new LinkedHashMap<>();
+        baseline.put("name", "NEWS2");
+        baseline.put("auroc", r.baseline().auroc());
+        baseline.put("auprc", r.baseline().auprc());
+        baseline.putAll(ci.fields(true));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", model);
+        out.put("baseline", baseline);
+        return out;
     }
 
     private static boolean bothClasses(TrainingSet.Summary split, String name) {

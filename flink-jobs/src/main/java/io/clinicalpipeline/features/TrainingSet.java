@@ -28,12 +28,32 @@ public final class TrainingSet {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
+    /** How rows are split into train, validation and test (sql/20_training_set.sql's header explains each). */
+    public enum SplitBy {
+        TIME, PATIENT, PATIENT_TIME;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        public static SplitBy of(String id) {
+            for (SplitBy s : values()) {
+                if (s.id().equals(id)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("--split-by " + id + " is not one of time, patient, patient-time");
+        }
+    }
+
     /**
-     * @param trainFraction share of the labelled time span (from the first row to the last one minus the horizon) for training
+     * @param trainFraction share for training: of the labelled time span (from the first row to the last one minus the
+     *                      horizon) when splitting by time, of patients when splitting by patient, of both for
+     *                      patient-time
      * @param validationFraction the next share, for validation; the rest is the test set
      */
     public record Spec(String output, List<String> eventTypes, Duration horizon, Duration washout,
-                       double trainFraction, double validationFraction) {
+                       double trainFraction, double validationFraction, SplitBy splitBy) {
         public Spec {
             if (!NAME.matcher(output).matches()) {
                 throw new IllegalArgumentException("training set name '" + output + "' must be a plain identifier (letters, digits, _)");
@@ -86,6 +106,7 @@ public final class TrainingSet {
         variables.put("train_until", SQL_TIMESTAMP.format(trainUntil));
         variables.put("validation_until", SQL_TIMESTAMP.format(validationUntil));
         variables.put("observed_until", SQL_TIMESTAMP.format(last));
+        variables.putAll(split(spec, trainUntil, validationUntil));
         tEnv.executeSql("DROP TABLE IF EXISTS `" + spec.output() + "`").await();
         for (String statement : SqlScripts.load("20_training_set.sql", variables)) {
             tEnv.executeSql(statement).await();
@@ -96,6 +117,24 @@ public final class TrainingSet {
             counts.put((String) r.getField(0), new long[] {(Long) r.getField(1), ((Number) r.getField(2)).longValue()});
         }
         return new Summary(counts, trainUntil, validationUntil, last);
+    }
+
+    /** The split's CASE expression and the filter that keeps its rows, over the labelled rows {@code l}. */
+    private static Map<String, String> split(Spec spec, LocalDateTime trainUntil, LocalDateTime validationUntil) {
+        String period = "CASE WHEN l.event_time < TIMESTAMP '" + SQL_TIMESTAMP.format(trainUntil) + "' THEN 'train'"
+                + " WHEN l.event_time < TIMESTAMP '" + SQL_TIMESTAMP.format(validationUntil) + "' THEN 'validation'"
+                + " ELSE 'test' END";
+        // A patient's share in [0, 1): the first two hex digits of MD5(patient_id), reproducible in any SQL engine.
+        String share = "((POSITION(SUBSTRING(MD5(l.patient_id), 1, 1) IN '0123456789abcdef') - 1) * 16"
+                + " + POSITION(SUBSTRING(MD5(l.patient_id), 2, 1) IN '0123456789abcdef') - 1) / 256.0";
+        String group = "CASE WHEN " + share + " < " + spec.trainFraction() + " THEN 'train' WHEN " + share + " < "
+                + (spec.trainFraction() + spec.validationFraction()) + " THEN 'validation' ELSE 'test' END";
+        return switch (spec.splitBy()) {
+            case TIME -> Map.of("dataset_split", period, "keep", "TRUE");
+            case PATIENT -> Map.of("dataset_split", group, "keep", "TRUE");
+            case PATIENT_TIME -> Map.of("dataset_split", group, "keep", "((" + group + ") = 'test') = ((" + period
+                    + ") <> 'train')");
+        };
     }
 
     private static List<Row> collect(TableResult result) throws Exception {

@@ -275,6 +275,10 @@ final class PatientSimulator {
         if (minute >= nextObservationDue || worried) {
             observe(minute, minuteOfDay, emit);
         }
+        // A nurse's worry also reaches a doctor now and then, before any score does: labs on suspicion.
+        if (worried && reviewAt < minute && minute - lastReview > 240 && rnd.nextDouble() < 0.25) {
+            reviewAt = minute + Math.round(PatientProfile.logNormal(rnd, 40, 0.6));
+        }
         if (onMonitor && minute % MONITOR_INTERVAL == 0) {
             emit.at(EventKind.VITALS, monitorReading(minute, minuteOfDay), rnd.nextInt(60));
         }
@@ -544,8 +548,8 @@ final class PatientSimulator {
             v.rr += 2 * recovery;
         }
         if (syndrome != null && s > 0) {
-            // Signs lag the process: they show late in its course (a convex signature), not in proportion to it.
-            double late = Math.pow(s, 1.5);
+            // Vital signs lag the process: they show late in its course (a convex signature); labs move earlier.
+            double late = s * s;
             switch (syndrome) {
                 case SEPSIS -> {
                     v.hr += 35 * late * blunted;
@@ -654,8 +658,8 @@ final class PatientSimulator {
         String unit;
         switch (test) {
             case "lactate" -> {
-                value = baseLactate + (sepsis ? 5 * Math.pow(s, 1.5) : 0) + (bleeding ? 4 * s * s : 0)
-                        + (syndrome == Syndrome.RESPIRATORY ? 1.5 * s * s : 0);
+                value = baseLactate + (sepsis ? 5 * s : 0) + (bleeding ? 4 * s : 0)
+                        + (syndrome == Syndrome.RESPIRATORY ? 1.5 * s : 0);
                 value = Math.max(0.3, value * PatientProfile.logNormal(rnd, 1, 0.08));
                 unit = "mmol/L";
                 if (alternateUnit) {

@@ -2,9 +2,20 @@ package io.clinicalpipeline.simulation;
 
 import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
+import io.clinicalpipeline.model.eval.Bootstrap;
+
+import io.clinicalpipeline.model.features.FeatureCalculator;
+import io.clinicalpipeline.model.ml.common.StableHash;
+import io.clinicalpipeline.train.Algorithm;
+import io.clinicalpipeline.train.TrainInput;
+import io.clinicalpipeline.train.Trainer;
+import org.apache.flink.types.Row;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,15 +28,25 @@ import java.util.Map;
  */
 public final class SimulationCheck {
 
-    public record Settings(GeneratorConfig workload, SimulatedCohort.Labels labels) {}
+    /**
+     * @param models the algorithms to train with {@code train}'s defaults on 80% of the patients, testing them and
+     *               NEWS2 on the other 20% (none: NEWS2 only)
+     */
+    public record Settings(GeneratorConfig workload, SimulatedCohort.Labels labels, List<Algorithm> models) {}
 
-    /** NEWS2 on every labelled row, and on the positives of each outcome type against all negatives. */
+    /**
+     * NEWS2 on every labelled row, and on the positives of each outcome type against all negatives; the models'
+     * results by algorithm when asked for.
+     */
     public record Report(SimulatedCohort cohort, Map<String, Long> admissionsWithOutcome, BinaryMetrics news2,
-                         Map<String, BinaryMetrics> news2ByOutcome, long millis) {}
+                         Map<String, BinaryMetrics> news2ByOutcome, Map<Algorithm, Trainer.Result> models, long millis) {}
+
+    private static final double TEST_PATIENTS = 0.2;
+    private static final long SPLIT_SEED = 42;
 
     private SimulationCheck() {}
 
-    public static Report run(Settings s, PrintStream out) {
+    public static Report run(Settings s, PrintStream out) throws Exception {
         long started = System.currentTimeMillis();
         GeneratorConfig w = s.workload();
         out.printf("simulation: %d patients over %s (seed %d) ...%n", w.patients(), w.duration(), w.seed());
@@ -39,9 +60,38 @@ public final class SimulationCheck {
                 byOutcome.put(type, news2(rows, type));
             }
         }
-        Report report = new Report(cohort, admissions, news2, byOutcome, System.currentTimeMillis() - started);
+        Map<Algorithm, Trainer.Result> models = new LinkedHashMap<>();
+        for (Algorithm algorithm : s.models()) {
+            out.printf("simulation: training %s (train's defaults, in one thread) ...%n", algorithm.description());
+            models.put(algorithm, train(cohort, algorithm));
+        }
+        Report report = new Report(cohort, admissions, news2, byOutcome, models, System.currentTimeMillis() - started);
         print(report, w, s.labels(), out);
         return report;
+    }
+
+    /** The cohort's rows as a training set split by patient, fitted and tested with the trainer's own local path. */
+    private static Trainer.Result train(SimulatedCohort cohort, Algorithm algorithm) throws Exception {
+        List<String> features = cohort.featureNames();
+        List<String> columns = new ArrayList<>(features);
+        columns.addAll(List.of(TrainInput.LABEL, TrainInput.FOLD_KEY, TrainInput.GROUP, TrainInput.OUTCOME));
+        Set<String> numeric = new HashSet<>(List.of(TrainInput.LABEL, TrainInput.FOLD_KEY));
+        FeatureCalculator.catalog().stream().filter(d -> d.type().equals("DOUBLE") || d.type().equals("INT"))
+                .forEach(d -> numeric.add(d.name()));
+        List<Row> train = new ArrayList<>();
+        List<Row> test = new ArrayList<>();
+        for (SimulatedCohort.LabelledRow r : cohort.rows()) {
+            String patient = cohort.patients().get(r.patient());
+            Object[] fields = Arrays.copyOf(r.values(), columns.size());
+            int at = features.size();
+            fields[at] = r.positive() ? 1.0 : 0.0;
+            fields[at + 1] = StableHash.unit(patient, SPLIT_SEED + 1);
+            fields[at + 2] = patient;
+            fields[at + 3] = r.outcome();
+            (StableHash.unit(patient, SPLIT_SEED) < TEST_PATIENTS ? test : train).add(Row.of(fields));
+        }
+        return Trainer.trainLocally(columns, numeric, train, test, new Trainer.Settings(features, List.of(), 50, algorithm,
+                Map.of(), "none", 0.5, "", "news2_total", 5, List.of(), 1, Long.MAX_VALUE));
     }
 
     /** NEWS2 total as the score; {@code type} non-null keeps only that outcome's positives. */
@@ -76,5 +126,16 @@ public final class SimulationCheck {
                 100 * at5.recall(), 100.0 * at5.falsePositives() / (at5.falsePositives() + at5.trueNegatives()));
         r.news2ByOutcome().forEach((type, m) -> out.printf(Locale.ROOT, "  %-22s AUROC %.3f AUPRC %.3f (%,d positive rows)%n",
                 type, m.auroc(), m.auprc(), m.positives()));
+        r.models().forEach((algorithm, t) -> {
+            Bootstrap.Result ci = t.evaluation().uncertainty();
+            out.printf(Locale.ROOT, "simulation: %s on %,d test rows of %,d unseen patients (%s): AUROC %.3f (%.3f-%.3f) AUPRC "
+                            + "%.3f (%.3f-%.3f) | NEWS2 AUROC %.3f AUPRC %.3f | AUROC minus NEWS2 %+.3f (%+.3f to %+.3f), %.0f s%n",
+                    algorithm.id(), t.test().rows(), ci.units(), t.selection(), t.test().auroc(), ci.auroc().low(),
+                    ci.auroc().high(), t.test().auprc(), ci.auprc().low(), ci.auprc().high(), t.baseline().auroc(),
+                    t.baseline().auprc(), t.test().auroc() - t.baseline().auroc(), ci.aurocDifference().low(),
+                    ci.aurocDifference().high(), t.millis() / 1000.0);
+            t.evaluation().byOutcome().forEach((type, b) -> out.printf(Locale.ROOT, "  %-22s AUROC %.3f (NEWS2 %.3f), %,d positive rows%n",
+                    type, b.auroc(), b.baselineAuroc(), b.positives()));
+        });
     }
 }

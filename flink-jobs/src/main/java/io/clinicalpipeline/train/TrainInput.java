@@ -43,8 +43,17 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
     public static final String PROBLEM = "problem";
     /** A stable position of the row in [0, 1), independent of the split: cross-validation folds are ranges of it. */
     public static final String FOLD_KEY = "fold_key";
-    /** A Paimon training set's own time-based split column (see sql/20_training_set.sql). */
+    /** A Paimon training set's own split column (see sql/20_training_set.sql). */
     public static final String DATASET_SPLIT = "dataset_split";
+    /**
+     * Whose row it is (a training set's {@code patient_id}), null when the input has no such column: folds and the
+     * bootstrap resample whole patients, whose rows are not independent. Only a Paimon input carries it.
+     */
+    public static final String GROUP = "group_key";
+    /** The type of the outcome that made a row positive (a training set's {@code label_event_type}), for breakdowns. */
+    public static final String OUTCOME = "outcome_type";
+    /** Columns about the label, never features: they look ahead. */
+    static final Set<String> LABEL_METADATA = Set.of("label_event_time", "label_event_type");
 
     /** How rows become labelled and split. */
     public record Labels(String column, Set<String> positive, double testFraction, long seed) implements java.io.Serializable {}
@@ -160,22 +169,27 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
             boolean usable = type.is(LogicalTypeFamily.NUMERIC) || type.is(LogicalTypeFamily.CHARACTER_STRING)
                     || type.is(LogicalTypeRoot.BOOLEAN);
             String name = columns.get(i);
-            if (usable && !name.equals(labels.column()) && !name.equals(DATASET_SPLIT)) {
+            if (usable && !name.equals(labels.column()) && !name.equals(DATASET_SPLIT) && !LABEL_METADATA.contains(name)) {
                 candidates.add(name);
             }
         }
         boolean timeSplit = columns.contains(DATASET_SPLIT);
         int labelIndex = columns.indexOf(labels.column());
         int splitIndex = columns.indexOf(DATASET_SPLIT);
+        int groupIndex = columns.indexOf("patient_id");
+        int outcomeIndex = columns.indexOf("label_event_type");
         List<String> names = new ArrayList<>(columns);
-        names.addAll(List.of(LABEL + "_", SPLIT, PROBLEM, FOLD_KEY));
+        names.addAll(List.of(LABEL + "_", SPLIT, PROBLEM, FOLD_KEY, GROUP, OUTCOME));
         RowTypeInfo in = TableUtils.getRowTypeInfo(source.getResolvedSchema());
         List<TypeInformation<?>> types = new ArrayList<>(List.of(in.getFieldTypes()));
-        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING, Types.DOUBLE));
+        types.addAll(List.of(Types.DOUBLE, Types.STRING, Types.STRING, Types.DOUBLE, Types.STRING, Types.STRING));
         RowTypeInfo rowType = new RowTypeInfo(types.toArray(new TypeInformation<?>[0]), names.toArray(new String[0]));
         Table labelled = tEnv.fromDataStream(tEnv.toDataStream(source).map(row -> {
-            Row out = new Row(row.getArity() + 4);
-            out.setField(row.getArity() + 3, foldKey(row.toString(), labels.seed()));
+            Row out = new Row(row.getArity() + 6);
+            String group = groupIndex < 0 ? null : (String) row.getField(groupIndex);
+            out.setField(row.getArity() + 3, foldKey(group != null ? group : row.toString(), labels.seed()));
+            out.setField(row.getArity() + 4, group);
+            out.setField(row.getArity() + 5, outcomeIndex < 0 ? null : row.getField(outcomeIndex));
             for (int i = 0; i < row.getArity(); i++) {
                 out.setField(i, row.getField(i));
             }
@@ -199,6 +213,8 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
         fields.add($(SPLIT));
         fields.add($(PROBLEM));
         fields.add($(FOLD_KEY));
+        fields.add($(GROUP));
+        fields.add($(OUTCOME));
         return fields.toArray(new Expression[0]);
     }
 

@@ -27,7 +27,7 @@ public final class TrainedModels {
         if (path.toAbsolutePath().getParent() != null) {
             Files.createDirectories(path.toAbsolutePath().getParent());
         }
-        Files.writeString(path, HtmlReport.render(title, t.details(), t.result().test(), t.baselineName(), t.result().baseline()));
+        Files.writeString(path, HtmlReport.render(title, t.details(), t.result().evaluation(), t.baselineName()));
     }
 
     /**

@@ -79,7 +79,7 @@ class CommandLineTest {
         assertTrue(ingest.out().matches("(?s).*--checkpoint-interval=DURATION.*Default: 10s.*"), ingest.out());
         Run demo = run("demo", "--help");
         assertTrue(demo.out().matches("(?s).*--checkpoint-interval=DURATION.*Default: 2s.*"), demo.out());
-        assertTrue(demo.out().matches("(?s).*--patients=N.*Default: 300.*"), demo.out());
+        assertTrue(demo.out().matches("(?s).*--patients=N.*Default: 400.*"), demo.out());
         Run get = run("features", "get", "--help");
         assertTrue(get.out().contains("redis://127.0.0.1:6379"), get.out());
     }

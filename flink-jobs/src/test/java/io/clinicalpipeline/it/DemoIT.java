@@ -31,21 +31,24 @@ class DemoIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        boolean finished = demo.waitFor(8, TimeUnit.MINUTES);
+        boolean finished = demo.waitFor(12, TimeUnit.MINUTES);
         String output = Files.readString(log, StandardCharsets.UTF_8);
         if (!finished) {
             demo.destroyForcibly();
         }
-        assertTrue(finished, "demo did not finish in 8 minutes:\n" + output);
+        assertTrue(finished, "demo did not finish in 12 minutes:\n" + output);
         assertEquals(0, demo.exitValue(), output);
         assertTrue(output.contains("demo: Flink dashboard  http://127.0.0.1:"), output);
         assertTrue(output.contains("reconcile: every record is accounted for"), output);
-        assertTrue(output.matches("(?s).*demo: online features of 300 patients in Redis; highest NEWS2:.*"), output);
+        assertTrue(output.matches("(?s).*demo: online features of 400 patients in Redis; highest NEWS2:.*"), output);
         // The first patient listed has a NEWS2 total and a risk band.
         assertTrue(output.matches("(?s).*\\n  P\\d+ +\\S+ +\\d+ +(LOW|LOW_MEDIUM|MEDIUM|HIGH) .*"), output);
-        // The default workload (300 patients, 8 h) has outcomes enough to train, compare with NEWS2 and score.
-        assertTrue(output.matches("(?s).*demo: test split \\([0-9,]+ rows, [0-9,]+ positive\\): model AUROC [01]\\.\\d{3} "
-                + "AUPRC [01]\\.\\d{3} \\| NEWS2 AUROC [01]\\.\\d{3} AUPRC [01]\\.\\d{3}\n.*"), output);
+        // The default workload (400 patients, 24 h) has outcomes enough to train, compare with NEWS2 and score.
+        String ci = " \\([01]\\.\\d{3}-[01]\\.\\d{3}\\)";
+        assertTrue(output.matches("(?s).*demo: test split \\([0-9,]+ rows, [0-9,]+ positive, [0-9,]+ patients\\): model AUROC "
+                + "[01]\\.\\d{3}" + ci + " AUPRC [01]\\.\\d{3}" + ci + " \\| NEWS2 AUROC [01]\\.\\d{3}" + ci + " AUPRC [01]\\.\\d{3}"
+                + ci + "; 95% CIs by patient bootstrap\n.*"), output);
+        assertTrue(output.contains("demo: fitted in one thread; reg chosen by inner 3-fold cross-validation"), output);
         assertTrue(output.contains("demo: registered and promoted deterioration v1"), output);
         assertTrue(output.matches("(?s).*\n  P\\d+ +risk [01]\\.\\d{3} (LOW|MEDIUM|HIGH) +\\(model v1\\)\n.*"), output);
         assertTrue(Files.exists(dir.resolve("warehouse/models/clinical/deterioration/v1/report.html")), "the model's report");
@@ -72,5 +75,15 @@ class DemoIT {
         }
         assertTrue(kafka > 300, "the demo workload should be a few hundred events at least: " + kafka);
         assertTrue(silver > kafka * 0.9, "most records should reach silver: " + silver + " of " + kafka);
+        for (String side : List.of("model", "baseline")) {
+            JsonNode m = doc.get(side);
+            for (String metric : List.of("auroc", "auprc")) {
+                double estimate = m.get(metric).asDouble();
+                assertTrue(m.get(metric + "_ci_low").asDouble() <= estimate && estimate <= m.get(metric + "_ci_high").asDouble(),
+                        side + " " + metric + " inside its interval: " + m);
+            }
+        }
+        assertEquals("NEWS2", doc.get("baseline").get("name").asText());
+        assertTrue(doc.get("model").get("patients").asInt() >= 30, "test rows come from a fifth of the patients: " + doc);
     }
 }

@@ -256,7 +256,7 @@ class FeaturesIT {
                 new FeatureJob.Settings(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, null)).getJobExecutionResult().get();
         var summary = io.clinicalpipeline.features.TrainingSet.build(settings.lakehouse(), "planted",
                 new io.clinicalpipeline.features.TrainingSet.Spec("training", List.of("sepsis"), Duration.ofHours(6),
-                        Duration.ofHours(24), 0.6, 0.2));
+                        Duration.ofHours(24), 0.6, 0.2, io.clinicalpipeline.features.TrainingSet.SplitBy.TIME));
 
         List<org.apache.flink.types.Row> rows = new ArrayList<>();
         tEnv.executeSql("SELECT event_time, heart_rate_24h_max, label, label_event_time, dataset_split FROM training "
@@ -285,5 +285,45 @@ class FeaturesIT {
         List<String> splits = rows.stream().map(r -> (String) r.getField(4)).distinct().toList();
         assertEquals(List.of("train", "validation", "test").subList(0, splits.size()), splits, "splits follow event time");
         assertEquals(positives, summary.rowsAndPositives().values().stream().mapToLong(n -> n[1]).sum());
+    }
+
+    /**
+     * Split by patient, no patient is in two splits; split by patient and time, test rows are also later than every
+     * training row. Positive rows name their outcome's type.
+     */
+    @Test
+    void patientSplitsKeepEachPatientOnOneSide() throws Exception {
+        TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        settings.lakehouse().createTables(tEnv, "clinical");
+        for (var by : io.clinicalpipeline.features.TrainingSet.SplitBy.values()) {
+            if (by == io.clinicalpipeline.features.TrainingSet.SplitBy.TIME) {
+                continue;
+            }
+            var summary = io.clinicalpipeline.features.TrainingSet.build(settings.lakehouse(), "clinical",
+                    new io.clinicalpipeline.features.TrainingSet.Spec("by_patient",
+                            List.of(io.clinicalpipeline.features.TrainingSet.DEFAULT_EVENT_TYPES.split(",")),
+                            Duration.ofHours(1), Duration.ofHours(24), 0.6, 0.2, by));
+            Map<String, java.util.Set<Object>> splitsOf = new java.util.HashMap<>();
+            java.time.LocalDateTime latestTrain = null;
+            java.time.LocalDateTime earliestTest = null;
+            var it = tEnv.executeSql("SELECT patient_id, event_time, dataset_split, label, label_event_type FROM by_patient").collect();
+            while (it.hasNext()) {
+                org.apache.flink.types.Row r = it.next();
+                splitsOf.computeIfAbsent((String) r.getField(0), p -> new java.util.HashSet<>()).add(r.getField(2));
+                assertEquals((Integer) r.getField(3) == 1, r.getField(4) != null, "outcome type only on positive rows: " + r);
+                java.time.LocalDateTime t = (java.time.LocalDateTime) r.getField(1);
+                if ("test".equals(r.getField(2))) {
+                    earliestTest = earliestTest == null || t.isBefore(earliestTest) ? t : earliestTest;
+                } else {
+                    latestTrain = latestTrain == null || t.isAfter(latestTrain) ? t : latestTrain;
+                }
+            }
+            splitsOf.forEach((patient, splits) -> assertEquals(1, splits.size(), patient + " is in " + splits + " (" + by + ")"));
+            assertEquals(java.util.Set.of("train", "validation", "test"), summary.rowsAndPositives().keySet(), by.id());
+            if (by == io.clinicalpipeline.features.TrainingSet.SplitBy.PATIENT_TIME) {
+                assertTrue(latestTrain.isBefore(earliestTest), "test rows come after training rows: " + latestTrain + " vs "
+                        + earliestTest);
+            }
+        }
     }
 }

@@ -54,8 +54,17 @@ class TrainCommandIT {
         assertEquals("oldpeak", baseline.get("column").asText());
         assertTrue(baseline.get("auroc").asDouble() > 0.6 && baseline.get("auroc").asDouble() < m.get("auroc").asDouble(),
                 "one column ranks worse than the model: " + baseline);
+        assertEquals("one thread", m.get("fit_engine").asText(), "303 rows fit in memory");
+        for (JsonNode node : new JsonNode[] {m, baseline}) {
+            assertTrue(node.get("auroc_ci_low").asDouble() < node.get("auroc").asDouble()
+                    && node.get("auroc").asDouble() < node.get("auroc_ci_high").asDouble(), "the interval holds the estimate: " + node);
+            assertTrue(node.get("auprc_ci_low").asDouble() < node.get("auprc_ci_high").asDouble(), node.toString());
+        }
+        assertEquals("rows", m.get("bootstrap").get("unit").asText(), "a CSV has no patients to resample");
+        assertTrue(m.get("model_minus_baseline").get("auroc_ci_low").asDouble() < m.get("model_minus_baseline").get("auroc").asDouble());
         String html = Files.readString(report);
         assertTrue(html.contains("<svg") && html.contains("class=\"baseline\"") && html.contains("Calibration table"), html);
+        assertTrue(html.contains("AUROC 95% CI"), "the report gives the intervals");
 
         io.clinicalpipeline.lake.Lakehouse lake = new io.clinicalpipeline.lake.Lakehouse(dir.resolve("warehouse").toString());
         try (var catalog = lake.openCatalog()) {
@@ -156,6 +165,30 @@ class TrainCommandIT {
             assertTrue(v.trainingData().contains("\"paimon_table\":\"m.heart\"")
                     && v.trainingData().contains("\"snapshot_id\":1"), "lineage: " + v.trainingData());
         }
+    }
+
+    /**
+     * Without --reg, a logistic regression picks its regularisation by an inner cross-validation and records it; the
+     * Flink jobs (--in-memory-rows 0) fit the same model as the one-thread fit on the same rows.
+     */
+    @Test
+    void theDefaultRegularisationIsCrossValidatedAndBothEnginesFitTheSameModel(@TempDir Path dir) throws Exception {
+        String[] common = {"train", "--input", HEART.toString(), "--columns", COLUMNS, "--label", "num",
+                "--positive", "1,2,3,4", "--categorical", "cp,restecg,slope,thal"};
+        Path local = dir.resolve("local.json");
+        Path flink = dir.resolve("flink.json");
+        assertEquals(0, Main.run(concat(common, "--metrics-out", local.toString())));
+        JsonNode m = new ObjectMapper().readTree(local.toFile());
+        assertTrue(m.get("hyperparameter_selection").asText().contains("inner 3-fold cross-validation"), m.toString());
+        assertEquals(Trainer.DEFAULT_REG_GRID.size(), m.get("cross_validation").get("results").size());
+        double reg = m.get("params").get("reg").asDouble();
+        assertTrue(Trainer.DEFAULT_REG_GRID.contains(reg), "the chosen reg is a grid point: " + reg);
+        assertEquals(0, Main.run(concat(common, "--reg", Double.toString(reg), "--in-memory-rows", "0",
+                "--metrics-out", flink.toString())));
+        JsonNode f = new ObjectMapper().readTree(flink.toFile());
+        assertEquals("Flink jobs", f.get("fit_engine").asText());
+        assertEquals(m.get("auroc").asDouble(), f.get("auroc").asDouble(), 1e-9, "same rows, same solver, same model");
+        assertEquals(m.get("brier").asDouble(), f.get("brier").asDouble(), 1e-9);
     }
 
     @Test

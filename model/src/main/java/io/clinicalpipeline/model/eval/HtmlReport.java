@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts or external files) with a model's evaluation: metrics next
- * to the baseline's on the same rows, ROC curves, the calibration curve and table, and the confusion matrix.
+ * to the baseline's on the same rows with bootstrap intervals, a breakdown by outcome type, ROC curves, the
+ * calibration curve and table, and the confusion matrix.
  */
 public final class HtmlReport {
 
@@ -17,10 +18,11 @@ public final class HtmlReport {
     /**
      * @param title     e.g. "deterioration v3"
      * @param details   shown as a key/value list (input, algorithm, rows …)
-     * @param baseline  the baseline's metrics on the same rows, or null
      */
-    public static String render(String title, Map<String, String> details, BinaryMetrics model, String baselineName,
-                                BinaryMetrics baseline) {
+    public static String render(String title, Map<String, String> details, Evaluation evaluation, String baselineName) {
+        BinaryMetrics model = evaluation.model();
+        BinaryMetrics baseline = evaluation.baseline();
+        Bootstrap.Result ci = evaluation.uncertainty();
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
@@ -35,13 +37,40 @@ public final class HtmlReport {
         }
         h.append("</tr>");
         row(h, "AUROC", model.auroc(), baseline == null ? null : baseline.auroc());
+        intervals(h, "AUROC 95% CI", ci.auroc(), ci.baselineAuroc());
         row(h, "AUPRC", model.auprc(), baseline == null ? null : baseline.auprc());
+        intervals(h, "AUPRC 95% CI", ci.auprc(), ci.baselineAuprc());
         row(h, "precision", model.confusion().precision(), baseline == null ? null : baseline.confusion().precision());
         row(h, "recall", model.confusion().recall(), baseline == null ? null : baseline.confusion().recall());
         row(h, "F1", model.confusion().f1(), baseline == null ? null : baseline.confusion().f1());
         row(h, "threshold", model.threshold(), baseline == null ? null : baseline.threshold());
         row(h, "Brier score", model.brier(), null);
-        h.append(String.format(Locale.ROOT, "</table><p>%,d test rows, %,d positive.</p>", model.rows(), model.positives()));
+        h.append(String.format(Locale.ROOT, "</table><p>%,d test rows, %,d positive. Intervals: percentile bootstrap, %d "
+                + "resamples of the %,d %s.", model.rows(), model.positives(), ci.resamples(), ci.units(), ci.unit()));
+        if (ci.aurocDifference() != null) {
+            h.append(String.format(Locale.ROOT, " AUROC minus %s's: %s (95%% CI %s to %s).", escape(baselineName),
+                    fmt(model.auroc() - baseline.auroc()), fmt(ci.aurocDifference().low()), fmt(ci.aurocDifference().high())));
+        }
+        h.append("</p>");
+        if (!evaluation.byOutcome().isEmpty()) {
+            h.append("<h2>By outcome type</h2><p>Each type's positive rows against all negative rows.</p><table><tr>"
+                    + "<th>outcome</th><th>positive rows</th><th>AUROC</th><th>AUPRC</th>");
+            if (baseline != null) {
+                h.append("<th>").append(escape(baselineName)).append(" AUROC</th><th>").append(escape(baselineName))
+                        .append(" AUPRC</th>");
+            }
+            h.append("</tr>");
+            evaluation.byOutcome().forEach((type, b) -> {
+                h.append(String.format(Locale.ROOT, "<tr><th>%s</th><td>%,d</td><td>%s</td><td>%s</td>", escape(type),
+                        b.positives(), fmt(b.auroc()), fmt(b.auprc())));
+                if (baseline != null) {
+                    h.append("<td>").append(fmt(b.baselineAuroc())).append("</td><td>").append(fmt(b.baselineAuprc()))
+                            .append("</td>");
+                }
+                h.append("</tr>");
+            });
+            h.append("</table>");
+        }
         h.append("<div class=\"charts\"><div><h2>ROC</h2>").append(roc(model, baseline)).append("</div>");
         h.append("<div><h2>Calibration</h2>").append(calibration(model)).append("</div></div>");
         BinaryMetrics.Confusion c = model.confusion();
@@ -56,6 +85,18 @@ public final class HtmlReport {
                     b.upper(), b.rows(), fmt(b.meanScore()), fmt(b.positiveRate())));
         }
         return h.append("</table></body></html>\n").toString();
+    }
+
+    private static void intervals(StringBuilder h, String name, Bootstrap.Interval model, Bootstrap.Interval baseline) {
+        h.append("<tr><th>").append(name).append("</th><td>").append(interval(model)).append("</td>");
+        if (baseline != null) {
+            h.append("<td>").append(interval(baseline)).append("</td>");
+        }
+        h.append("</tr>");
+    }
+
+    private static String interval(Bootstrap.Interval i) {
+        return fmt(i.low()) + " – " + fmt(i.high());
     }
 
     private static void row(StringBuilder h, String name, double model, Double baseline) {

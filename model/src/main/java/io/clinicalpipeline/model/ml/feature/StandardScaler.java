@@ -13,6 +13,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,27 +43,39 @@ public class StandardScaler implements Estimator<StandardScaler, StandardScalerM
                         return x.toArray();
                     }).returns(PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO).name("scaler input"),
                     "standard scaler: moments", new Moments());
-            double[] sums = moments.sum();
-            long n = moments.points();
-            if (n == 0) {
-                throw new IllegalArgumentException("the standard scaler's input has no rows");
-            }
-            int d = sums.length / 2;
-            double[] mean = new double[d];
-            double[] std = new double[d];
-            for (int j = 0; j < d; j++) {
-                mean[j] = sums[j] / n;
-                double variance = n > 1 ? (sums[d + j] - n * mean[j] * mean[j]) / (n - 1) : 0;
-                std[j] = variance > 1e-24 * Math.max(1, mean[j] * mean[j]) ? Math.sqrt(variance) : 0;
-            }
-            StandardScalerModel model = new StandardScalerModel().setModelData(new ScalerData(mean, std));
-            ParamUtils.updateExistingParams(model, paramMap);
-            return model;
+            return model(moments.sum(), moments.points());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("standard scaler failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The same fit over vectors in memory, without a job. */
+    public StandardScalerModel fitLocally(List<double[]> vectors) {
+        Moments pass = new Moments();
+        double[] sums = new double[pass.size(vectors.isEmpty() ? 0 : vectors.get(0).length)];
+        for (double[] x : vectors) {
+            pass.add(sums, x);
+        }
+        return model(sums, vectors.size());
+    }
+
+    private StandardScalerModel model(double[] sums, long n) {
+        if (n == 0) {
+            throw new IllegalArgumentException("the standard scaler's input has no rows");
+        }
+        int d = sums.length / 2;
+        double[] mean = new double[d];
+        double[] std = new double[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = sums[j] / n;
+            double variance = n > 1 ? (sums[d + j] - n * mean[j] * mean[j]) / (n - 1) : 0;
+            std[j] = variance > 1e-24 * Math.max(1, mean[j] * mean[j]) ? Math.sqrt(variance) : 0;
+        }
+        StandardScalerModel model = new StandardScalerModel().setModelData(new ScalerData(mean, std));
+        ParamUtils.updateExistingParams(model, paramMap);
+        return model;
     }
 
     /** {@code [Σx_1 … Σx_d, Σx_1² … Σx_d²]}. */

@@ -40,6 +40,67 @@ public class TabularEncoder implements Estimator<TabularEncoder, TabularEncoderM
     @Override
     public TabularEncoderModel fit(Table... inputs) {
         Table input = inputs[0];
+        Layout layout = layout(input);
+        Encoding.Stats stats = new Encoding.Stats(layout.indexes.length);
+        MapPartitionFunction<Row, String> gather = (rows, out) -> {
+            Encoding.Stats mine = new Encoding.Stats(layout.indexes.length);
+            for (Row row : rows) {
+                mine.add(i -> row.getField(layout.indexes[i]), layout.categorical);
+            }
+            out.collect(mine.toJson());
+        };
+        StreamTableEnvironment tEnv = Tables.environment(input);
+        try (CloseableIterator<String> partials = tEnv.toDataStream(input).rebalance()
+                .fullWindowPartition().mapPartition(gather).returns(Types.STRING).name("tabular encoder: column stats")
+                .executeAndCollect("tabular encoder: column stats")) {
+            while (partials.hasNext()) {
+                stats.merge(Encoding.Stats.fromJson(partials.next()));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("tabular encoder failed: " + e.getMessage(), e);
+        }
+        return model(layout, stats);
+    }
+
+    /**
+     * The same fit over rows already in memory, without a job: {@code rows} have {@code input}'s schema (collected
+     * from it), which decides, as in {@link #fit}, which columns are categorical.
+     */
+    public TabularEncoderModel fitLocally(Table input, Iterable<Row> rows) {
+        return fitLocally(layout(input), rows);
+    }
+
+    /**
+     * The same fit over rows in memory whose columns are {@code columns}; the input columns among {@code numeric} are
+     * numeric (unless listed as categorical), the others categorical.
+     */
+    public TabularEncoderModel fitLocally(List<String> columns, Set<String> numeric, Iterable<Row> rows) {
+        String[] names = getInputCols();
+        int[] indexes = new int[names.length];
+        boolean[] categorical = new boolean[names.length];
+        Set<String> listed = Set.of(getCategoricalCols());
+        for (int i = 0; i < names.length; i++) {
+            indexes[i] = columns.indexOf(names[i]);
+            if (indexes[i] < 0) {
+                throw new IllegalArgumentException("input column '" + names[i] + "' is not one of " + columns);
+            }
+            categorical[i] = listed.contains(names[i]) || !numeric.contains(names[i]);
+        }
+        return fitLocally(new Layout(names, indexes, categorical), rows);
+    }
+
+    private TabularEncoderModel fitLocally(Layout layout, Iterable<Row> rows) {
+        Encoding.Stats stats = new Encoding.Stats(layout.indexes.length);
+        for (Row row : rows) {
+            stats.add(i -> row.getField(layout.indexes[i]), layout.categorical);
+        }
+        return model(layout, stats);
+    }
+
+    /** Where each input column is in the table, and whether it is encoded as categories. */
+    private record Layout(String[] names, int[] indexes, boolean[] categorical) implements java.io.Serializable {}
+
+    private Layout layout(Table input) {
         String[] names = getInputCols();
         int[] indexes = new int[names.length];
         boolean[] categorical = new boolean[names.length];
@@ -60,27 +121,13 @@ public class TabularEncoder implements Estimator<TabularEncoder, TabularEncoderM
             }
             categorical[i] = listed.contains(names[i]) || !numeric;
         }
-        Encoding.Stats stats = new Encoding.Stats(names.length);
-        MapPartitionFunction<Row, String> gather = (rows, out) -> {
-            Encoding.Stats mine = new Encoding.Stats(names.length);
-            for (Row row : rows) {
-                mine.add(i -> row.getField(indexes[i]), categorical);
-            }
-            out.collect(mine.toJson());
-        };
-        StreamTableEnvironment tEnv = Tables.environment(input);
-        try (CloseableIterator<String> partials = tEnv.toDataStream(input).rebalance()
-                .fullWindowPartition().mapPartition(gather).returns(Types.STRING).name("tabular encoder: column stats")
-                .executeAndCollect("tabular encoder: column stats")) {
-            while (partials.hasNext()) {
-                stats.merge(Encoding.Stats.fromJson(partials.next()));
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("tabular encoder failed: " + e.getMessage(), e);
-        }
+        return new Layout(names, indexes, categorical);
+    }
+
+    private TabularEncoderModel model(Layout layout, Encoding.Stats stats) {
         List<Encoding.Column> columns = new ArrayList<>();
-        for (int i = 0; i < names.length; i++) {
-            columns.add(column(names[i], categorical[i], stats, i));
+        for (int i = 0; i < layout.names.length; i++) {
+            columns.add(column(layout.names[i], layout.categorical[i], stats, i));
         }
         TabularEncoderModel model = new TabularEncoderModel().setModelData(new Encoding(columns, getWithIntercept()));
         ParamUtils.updateExistingParams(model, paramMap);
