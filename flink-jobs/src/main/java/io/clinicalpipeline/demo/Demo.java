@@ -1,5 +1,7 @@
 package io.clinicalpipeline.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.features.FeatureJob;
@@ -18,6 +20,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.paimon.catalog.Catalog;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -96,9 +99,9 @@ public final class Demo {
     }
 
     /** Adds the model's figures to the reconciliation summary already written. */
-    private static void addToSummary(Path summary, Map<String, Object> fields) throws java.io.IOException {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(summary.toFile());
+    private static void addToSummary(Path summary, Map<String, Object> fields) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode doc = (ObjectNode) json.readTree(summary.toFile());
         fields.forEach((k, v) -> doc.set(k, json.valueToTree(v)));
         json.writerWithDefaultPrettyPrinter().writeValue(summary.toFile(), doc);
     }

@@ -65,8 +65,6 @@ final class FaultInjector {
     static void makeOutOfRange(EventKind kind, ObjectNode event, SplittableRandom rnd) {
         switch (kind) {
             case VITALS:
-                // A monitor's reading carries no temperature and only sometimes a blood pressure.
-                boolean bp = event.has("systolic_bp");
                 switch (rnd.nextInt(6)) {
                     case 0 -> event.put("heart_rate", 420);
                     case 1 -> event.put("systolic_bp", 410);
@@ -77,7 +75,8 @@ final class FaultInjector {
                         event.put("temperature_unit", "C");
                     }
                     default -> {
-                        int systolic = bp ? event.get("systolic_bp").asInt() : 120;
+                        // A monitor's reading has a blood pressure only every half hour.
+                        int systolic = event.has("systolic_bp") ? event.get("systolic_bp").asInt() : 120;
                         event.put("systolic_bp", systolic);
                         event.put("diastolic_bp", systolic + 20);
                     }

@@ -7,6 +7,8 @@ import io.clinicalpipeline.features.PatientEvent;
 import io.clinicalpipeline.generator.EventGenerator;
 import io.clinicalpipeline.generator.GeneratedEvent;
 import io.clinicalpipeline.generator.GeneratorConfig;
+import io.clinicalpipeline.model.features.FeatureCalculator;
+import io.clinicalpipeline.model.features.FeatureDefinition;
 import io.clinicalpipeline.silver.ParseOutcome;
 import io.clinicalpipeline.silver.SilverRules;
 import org.apache.flink.types.Row;
@@ -89,8 +91,7 @@ public final class SimulatedCohort {
                 newest = Math.max(newest, time);
             }
         }
-        List<String> names = new ArrayList<>(io.clinicalpipeline.model.features.FeatureCalculator.catalog().stream()
-                .map(d -> d.name()).toList());
+        List<String> names = FeatureCalculator.catalog().stream().map(FeatureDefinition::name).toList();
         SimulatedCohort cohort = new SimulatedCohort(names);
         cohort.events = events;
         cohort.outcomesByPatient.putAll(outcomes);

@@ -3,6 +3,7 @@ package io.clinicalpipeline.simulation;
 import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
 import io.clinicalpipeline.model.eval.Bootstrap;
+import io.clinicalpipeline.model.eval.Evaluation;
 
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.ml.common.StableHash;
@@ -35,11 +36,11 @@ public final class SimulationCheck {
     public record Settings(GeneratorConfig workload, SimulatedCohort.Labels labels, List<Algorithm> models) {}
 
     /**
-     * NEWS2 on every labelled row, and on the positives of each outcome type against all negatives; the models'
-     * results by algorithm when asked for.
+     * NEWS2 on every labelled row (with patient-bootstrap intervals and the breakdown by outcome type, as the trainer
+     * measures a model); the models' results by algorithm when asked for.
      */
-    public record Report(SimulatedCohort cohort, Map<String, Long> admissionsWithOutcome, BinaryMetrics news2,
-                         Map<String, BinaryMetrics> news2ByOutcome, Map<Algorithm, Trainer.Result> models, long millis) {}
+    public record Report(SimulatedCohort cohort, Map<String, Long> admissionsWithOutcome, Evaluation news2,
+                         Map<Algorithm, Trainer.Result> models, long millis) {}
 
     private static final double TEST_PATIENTS = 0.2;
     private static final long SPLIT_SEED = 42;
@@ -52,20 +53,13 @@ public final class SimulationCheck {
         out.printf("simulation: %d patients over %s (seed %d) ...%n", w.patients(), w.duration(), w.seed());
         SimulatedCohort cohort = SimulatedCohort.generate(w, s.labels());
         Map<String, Long> admissions = cohort.admissionsWithOutcome(s.labels().outcomes());
-        List<SimulatedCohort.LabelledRow> rows = cohort.rows();
-        BinaryMetrics news2 = news2(rows, null);
-        Map<String, BinaryMetrics> byOutcome = new LinkedHashMap<>();
-        for (String type : s.labels().outcomes()) {
-            if (rows.stream().anyMatch(r -> type.equals(r.outcome()))) {
-                byOutcome.put(type, news2(rows, type));
-            }
-        }
+        Evaluation news2 = news2(cohort);
         Map<Algorithm, Trainer.Result> models = new LinkedHashMap<>();
         for (Algorithm algorithm : s.models()) {
             out.printf("simulation: training %s (train's defaults, in one thread) ...%n", algorithm.description());
             models.put(algorithm, train(cohort, algorithm));
         }
-        Report report = new Report(cohort, admissions, news2, byOutcome, models, System.currentTimeMillis() - started);
+        Report report = new Report(cohort, admissions, news2, models, System.currentTimeMillis() - started);
         print(report, w, s.labels(), out);
         return report;
     }
@@ -94,21 +88,22 @@ public final class SimulationCheck {
                 Map.of(), "none", 0.5, "", "news2_total", 5, List.of(), 1, Long.MAX_VALUE));
     }
 
-    /** NEWS2 total as the score; {@code type} non-null keeps only that outcome's positives. */
-    private static BinaryMetrics news2(List<SimulatedCohort.LabelledRow> rows, String type) {
-        List<SimulatedCohort.LabelledRow> kept = new ArrayList<>();
-        for (SimulatedCohort.LabelledRow r : rows) {
-            if (type == null || !r.positive() || type.equals(r.outcome())) {
-                kept.add(r);
-            }
+    /** NEWS2 total as the score of every labelled row, resampled by patient. */
+    private static Evaluation news2(SimulatedCohort cohort) {
+        List<SimulatedCohort.LabelledRow> rows = cohort.rows();
+        int n = rows.size();
+        double[] scores = new double[n];
+        double[] labels = new double[n];
+        String[] patients = new String[n];
+        String[] outcomes = new String[n];
+        for (int i = 0; i < n; i++) {
+            SimulatedCohort.LabelledRow r = rows.get(i);
+            scores[i] = r.news2();
+            labels[i] = r.positive() ? 1 : 0;
+            patients[i] = cohort.patients().get(r.patient());
+            outcomes[i] = r.outcome();
         }
-        double[] scores = new double[kept.size()];
-        double[] labels = new double[kept.size()];
-        for (int i = 0; i < kept.size(); i++) {
-            scores[i] = kept.get(i).news2();
-            labels[i] = kept.get(i).positive() ? 1 : 0;
-        }
-        return BinaryMetrics.of(scores, labels, 5);
+        return Evaluation.of(scores, labels, 5, null, 0, patients, outcomes, Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
     }
 
     private static void print(Report r, GeneratorConfig w, SimulatedCohort.Labels labels, PrintStream out) {
@@ -118,22 +113,25 @@ public final class SimulationCheck {
         out.println("simulation: admissions with an outcome (of " + w.patients() + "):");
         r.admissionsWithOutcome().forEach((type, n) -> out.printf(Locale.ROOT, "  %-22s %5d  %5.1f%%%n", type, n,
                 100.0 * n / w.patients()));
-        out.printf(Locale.ROOT, "simulation: NEWS2 for %s within %s: AUROC %.3f AUPRC %.3f (%,d rows, %,d positive, "
-                        + "prevalence %.3f)%n", String.join("|", labels.outcomes()), labels.horizon(), r.news2().auroc(),
-                r.news2().auprc(), r.news2().rows(), r.news2().positives(), (double) r.news2().positives() / r.news2().rows());
-        BinaryMetrics.Confusion at5 = r.news2().confusion();
+        BinaryMetrics news2 = r.news2().model();
+        Bootstrap.Result ci = r.news2().uncertainty();
+        out.printf(Locale.ROOT, "simulation: NEWS2 for %s within %s: AUROC %.3f (%.3f-%.3f) AUPRC %.3f (%.3f-%.3f) (%,d rows, "
+                        + "%,d positive, prevalence %.3f)%n", String.join("|", labels.outcomes()), labels.horizon(), news2.auroc(),
+                ci.auroc().low(), ci.auroc().high(), news2.auprc(), ci.auprc().low(), ci.auprc().high(), news2.rows(),
+                news2.positives(), (double) news2.positives() / news2.rows());
+        BinaryMetrics.Confusion at5 = news2.confusion();
         out.printf(Locale.ROOT, "simulation: NEWS2 >= 5 on %.1f%% of positive rows and %.1f%% of negative rows%n",
                 100 * at5.recall(), 100.0 * at5.falsePositives() / (at5.falsePositives() + at5.trueNegatives()));
-        r.news2ByOutcome().forEach((type, m) -> out.printf(Locale.ROOT, "  %-22s AUROC %.3f AUPRC %.3f (%,d positive rows)%n",
+        r.news2().byOutcome().forEach((type, m) -> out.printf(Locale.ROOT, "  %-22s AUROC %.3f AUPRC %.3f (%,d positive rows)%n",
                 type, m.auroc(), m.auprc(), m.positives()));
         r.models().forEach((algorithm, t) -> {
-            Bootstrap.Result ci = t.evaluation().uncertainty();
+            Bootstrap.Result mci = t.evaluation().uncertainty();
             out.printf(Locale.ROOT, "simulation: %s on %,d test rows of %,d unseen patients (%s): AUROC %.3f (%.3f-%.3f) AUPRC "
                             + "%.3f (%.3f-%.3f) | NEWS2 AUROC %.3f AUPRC %.3f | AUROC minus NEWS2 %+.3f (%+.3f to %+.3f), %.0f s%n",
-                    algorithm.id(), t.test().rows(), ci.units(), t.selection(), t.test().auroc(), ci.auroc().low(),
-                    ci.auroc().high(), t.test().auprc(), ci.auprc().low(), ci.auprc().high(), t.baseline().auroc(),
-                    t.baseline().auprc(), t.test().auroc() - t.baseline().auroc(), ci.aurocDifference().low(),
-                    ci.aurocDifference().high(), t.millis() / 1000.0);
+                    algorithm.id(), t.test().rows(), mci.units(), t.selection(), t.test().auroc(), mci.auroc().low(),
+                    mci.auroc().high(), t.test().auprc(), mci.auprc().low(), mci.auprc().high(), t.baseline().auroc(),
+                    t.baseline().auprc(), t.test().auroc() - t.baseline().auroc(), mci.aurocDifference().low(),
+                    mci.aurocDifference().high(), t.millis() / 1000.0);
             t.evaluation().byOutcome().forEach((type, b) -> out.printf(Locale.ROOT, "  %-22s AUROC %.3f (NEWS2 %.3f), %,d positive rows%n",
                     type, b.auroc(), b.baselineAuroc(), b.positives()));
         });

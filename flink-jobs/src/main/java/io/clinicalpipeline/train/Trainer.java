@@ -128,7 +128,7 @@ public final class Trainer {
                 }
             }
             return fit(new LocalEngine(columns, numeric, local, s), s, skipped, started,
-                    fitted -> LocalEngine.score(fitted, collectAtMost(test, Long.MAX_VALUE), columns, s));
+                    fitted -> scored(collectAtMost(test, Long.MAX_VALUE), columns, s, fitted.probability()));
         }
         FlinkEngine engine = new FlinkEngine(train, s);
         return fit(engine, s, skipped, started, fitted -> engine.score(fitted, test));
@@ -142,7 +142,7 @@ public final class Trainer {
     public static Result trainLocally(List<String> columns, Set<String> numeric, List<Row> train, List<Row> test,
                                       Settings s) throws Exception {
         return fit(new LocalEngine(columns, numeric, train, s), s, Map.of(), System.currentTimeMillis(),
-                fitted -> LocalEngine.score(fitted, test, columns, s));
+                fitted -> scored(test, columns, s, fitted.probability()));
     }
 
     /** Scores the test rows with a fitted model. */
@@ -325,10 +325,6 @@ public final class Trainer {
                     encoder.modelData().encode(i -> r.getField(inputs[i])));
             return new Fitted(pipeline(encoder, fit.fitted()), names, fit.fitted().trace(),
                     importance(names, fit.fitted().importance()), probability);
-        }
-
-        static Scored score(Fitted fitted, List<Row> rows, List<String> columns, Settings s) {
-            return scored(rows, columns, s, fitted.probability());
         }
 
         @Override

@@ -30,11 +30,11 @@ class SimulationCheckTest {
                         Duration.ofHours(24)), List.of(Algorithm.GBT)), new PrintStream(printed, true, StandardCharsets.UTF_8));
         String out = printed.toString(StandardCharsets.UTF_8);
         // Smith 2013 and later cohorts: NEWS for death, arrest or ICU within 24 h, AUROC 0.84-0.89.
-        assertTrue(r.news2().auroc() > 0.80 && r.news2().auroc() < 0.90, "NEWS2 AUROC " + r.news2().auroc() + "\n" + out);
-        assertTrue(r.news2().auprc() < 0.4, "NEWS2 AUPRC " + r.news2().auprc());
+        assertTrue(r.news2().model().auroc() > 0.80 && r.news2().model().auroc() < 0.90, "NEWS2 AUROC " + r.news2().model().auroc() + "\n" + out);
+        assertTrue(r.news2().model().auprc() < 0.4, "NEWS2 AUPRC " + r.news2().model().auprc());
         double perAdmission = (double) r.admissionsWithOutcome().get("any") / 1000;
         assertTrue(perAdmission > 0.03 && perAdmission < 0.10, "admissions with an outcome: " + perAdmission);
-        assertTrue(r.news2ByOutcome().get("cardiac_arrest").auroc() < r.news2ByOutcome().get("icu_transfer").auroc(),
+        assertTrue(r.news2().byOutcome().get("cardiac_arrest").auroc() < r.news2().byOutcome().get("icu_transfer").auroc(),
                 "arrests come with less warning than transfers:\n" + out);
         Trainer.Result gbt = r.models().get(Algorithm.GBT);
         double margin = gbt.test().auroc() - gbt.baseline().auroc();
