@@ -51,6 +51,65 @@ CREATE TABLE IF NOT EXISTS model_predictions (
   PRIMARY KEY (patient_id, event_time, model_version) NOT ENFORCED
 ) WITH ('bucket' = '2');
 
+-- Feature drift of the production model, written by the streaming scoring (and online) job: over a sliding window
+-- of the rows it scores, each input feature's population stability index against the model's training
+-- distribution (saved with the model as feature_reference.json) and, for its top numeric features, the
+-- Kolmogorov-Smirnov statistic. PSI under 0.1 is usually read as stable, over 0.2 as a significant shift.
+--   window_rows   the rows the window held; missing_share and reference_missing_share: the share without a value
+--   top_rank      1 for the model's most important feature, ...; NULL for the others
+CREATE TABLE IF NOT EXISTS feature_drift (
+  model_version BIGINT NOT NULL,
+  feature STRING NOT NULL,
+  computed_at TIMESTAMP(3) NOT NULL,
+  window_rows BIGINT NOT NULL,
+  psi DOUBLE,
+  ks DOUBLE,
+  missing_share DOUBLE NOT NULL,
+  reference_missing_share DOUBLE NOT NULL,
+  top_rank INT,
+  PRIMARY KEY (model_version, feature, computed_at) NOT ENFORCED
+) WITH ('bucket' = '1');
+
+-- Live model performance, written by the streaming scoring (and online) job as adverse events label the
+-- predictions made before them (the training set's rule: an outcome of the default types within 6 h is a positive;
+-- a prediction within 24 h after an outcome is left out; a negative once the job's event time, of the predictions
+-- and of the adverse events alike, is 1 h past its horizon).
+-- prediction_outcomes: every labelled prediction, numbered per (run_id, model_version, role) in the order the
+-- performance window took it; model_performance: the window's measurement every 100 labels, over the rows
+-- label_seq in (last_seq - window_rows, last_seq] of the same run, with NEWS2 on the same rows.
+CREATE TABLE IF NOT EXISTS prediction_outcomes (
+  run_id STRING NOT NULL,
+  model_version BIGINT NOT NULL,
+  role STRING NOT NULL,
+  label_seq BIGINT NOT NULL,
+  patient_id STRING NOT NULL,
+  event_time TIMESTAMP(3) NOT NULL,
+  score DOUBLE NOT NULL,
+  news2 DOUBLE,
+  label INT NOT NULL,
+  outcome_type STRING,
+  labelled_at TIMESTAMP(3) NOT NULL,
+  PRIMARY KEY (run_id, model_version, role, label_seq) NOT ENFORCED
+) WITH ('bucket' = '1');
+
+CREATE TABLE IF NOT EXISTS model_performance (
+  run_id STRING NOT NULL,
+  model_version BIGINT NOT NULL,
+  role STRING NOT NULL,
+  last_seq BIGINT NOT NULL,
+  computed_at TIMESTAMP(3) NOT NULL,
+  window_rows BIGINT NOT NULL,
+  positives BIGINT NOT NULL,
+  auroc DOUBLE,
+  auprc DOUBLE,
+  news2_auroc DOUBLE,
+  news2_auprc DOUBLE,
+  mean_score DOUBLE NOT NULL,
+  observed_rate DOUBLE NOT NULL,
+  calibration_error DOUBLE NOT NULL,
+  PRIMARY KEY (run_id, model_version, role, last_seq) NOT ENFORCED
+) WITH ('bucket' = '1');
+
 -- Batch scoring of a cohort, one row per named job; users create, change and delete rows from the SQL client
 -- and run one with bin/pipeline score-batch --config NAME. The filter is validated (one boolean expression over
 -- patient_features columns) before it is used.

@@ -23,7 +23,7 @@ final class SimulationCommand implements Callable<Integer> {
     LabelOptions labels;
 
     @Option(names = "--models", paramLabel = "lr,gbt", split = ",", description = "also train these with train's defaults "
-            + "on 80% of the patients, and test them and NEWS2 on the rest")
+            + "on 80%% of the patients, and test them and NEWS2 on the rest")
     List<String> models = List.of();
 
     @Override

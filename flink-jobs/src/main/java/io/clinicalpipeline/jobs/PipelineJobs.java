@@ -1,5 +1,6 @@
 package io.clinicalpipeline.jobs;
 
+import io.clinicalpipeline.drift.FeatureDrift;
 import io.clinicalpipeline.events.BronzeRecord;
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.features.FeatureCatalogTable;
@@ -11,6 +12,9 @@ import io.clinicalpipeline.ingest.OffsetsRead;
 import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.lake.TableStreams;
+import io.clinicalpipeline.performance.LivePerformance;
+import io.clinicalpipeline.scoring.ModelRoute;
+import io.clinicalpipeline.scoring.Prediction;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import io.clinicalpipeline.silver.SilverJob;
@@ -20,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.paimon.catalog.Catalog;
@@ -183,9 +188,12 @@ public final class PipelineJobs {
         SilverJob.Output silver = SilverJob.build(bronze, tables::rowType, s.topics(), s.dedupTtl());
         FeatureJob.Output features = FeatureJob.build(FeatureJob.inputs(silver.silver()::get), tables::rowType, f.onArrival());
         writeOnline(features, f);
+        DataStream<ModelRoute> routes = ScoringJob.routes(tables);
         ScoringJob.Outputs scores = ScoringJob.build(features.features(), tables.columnNames(FeatureJob.FEATURES_TABLE),
-                tables.rowType(FeatureJob.FEATURES_TABLE), ScoringJob.routes(tables), policy, true);
+                tables.rowType(FeatureJob.FEATURES_TABLE), routes, policy, true);
         ScoringJob.write(scores, lakehouse ? tables : null, sinks);
+        writeModelMonitoring(tables, features.features(), tables.columnNames(FeatureJob.FEATURES_TABLE), routes,
+                scores.predictions(), silver.silver().get(EventKind.ADVERSE_EVENTS), lakehouse ? tables : null);
         if (lakehouse) {
             // Bronze's writers would chain into the source's thread, whose every record then waited for their flush at
             // each checkpoint; behind an exchange they flush beside the online path instead of in its way.
@@ -247,6 +255,30 @@ public final class PipelineJobs {
     }
 
     /**
+     * The production model watched where it scores: the drift of its inputs against its training distribution, and its
+     * live performance as adverse events label its predictions. Into {@code out}'s tables, or (null) gauges only.
+     */
+    private static void writeModelMonitoring(TableStreams types, DataStream<Row> featureRows, String[] featureColumns,
+                                             DataStream<ModelRoute> routes, DataStream<Prediction> predictions,
+                                             DataStream<Row> adverseEvents, TableStreams out) {
+        DataStream<Row> drift = FeatureDrift.build(featureRows, featureColumns, routes, types.rowType(FeatureDrift.TABLE),
+                FeatureDrift.Settings.defaults());
+        LivePerformance.Output live = LivePerformance.build(predictions, adverseEvents,
+                types.rowType(LivePerformance.PERFORMANCE_TABLE), types.rowType(LivePerformance.OUTCOMES_TABLE),
+                LivePerformance.Settings.defaults());
+        if (out != null) {
+            out.write(FeatureDrift.TABLE, drift);
+            out.write(LivePerformance.PERFORMANCE_TABLE, live.performance());
+            out.write(LivePerformance.OUTCOMES_TABLE, live.labelled());
+        } else {
+            // Without the lakehouse, drift and performance are seen through their gauges only.
+            for (DataStream<Row> rows : List.of(drift, live.performance(), live.labelled())) {
+                rows.sinkTo(new DiscardingSink<>()).name("model monitoring rows (no lakehouse)");
+            }
+        }
+    }
+
+    /**
      * Streaming: scores every feature row of {@code featureDatabase} with the registry's production model (and the
      * challenger for its share), following the registry so promotions apply without a restart.
      */
@@ -259,7 +291,14 @@ public final class PipelineJobs {
         s.lakehouse().createTables(tEnv, s.database());
         s.lakehouse().createTables(tEnv, featureDatabase);
         TableStreams features = new TableStreams(tEnv, featureDatabase);
-        ScoringJob.wire(features, new TableStreams(tEnv, s.database()), policy, sinks);
+        TableStreams lake = new TableStreams(tEnv, s.database());
+        DataStream<Row> rows = features.readChanges(FeatureJob.FEATURES_TABLE);
+        DataStream<ModelRoute> routes = ScoringJob.routes(lake);
+        ScoringJob.Outputs out = ScoringJob.build(rows, features.columnNames(FeatureJob.FEATURES_TABLE),
+                features.rowType(FeatureJob.FEATURES_TABLE), routes, policy, false);
+        ScoringJob.write(out, features, sinks);
+        writeModelMonitoring(features, rows, features.columnNames(FeatureJob.FEATURES_TABLE), routes, out.predictions(),
+                lake.readChanges(EventKind.ADVERSE_EVENTS.silverTable()), features);
         features.attach();
         return env.executeAsync(SCORING_JOB);
     }

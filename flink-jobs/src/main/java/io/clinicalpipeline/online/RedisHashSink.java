@@ -5,7 +5,9 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.Map;
  */
 public class RedisHashSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
+    private static final int LATENCY_WINDOW = 10_000;
 
     /** The patient, the event time and the hash fields of a value. */
     public interface ToUpdate<T> extends Serializable {
@@ -48,8 +51,11 @@ public class RedisHashSink<T> implements Sink<T> {
 
     /**
      * @param keyPrefix    e.g. {@code features:}: the key is the prefix and the patient id
-     * @param metricPrefix metrics are this plus {@code Writes}, {@code WritesRefusedAsOlder}, {@code UpdatesCoalesced} and
-     *                     {@code Retries} (writes retried while Redis was unreachable)
+     * @param metricPrefix metrics are this plus {@code Writes}, {@code WritesRefusedAsOlder}, {@code UpdatesCoalesced},
+     *                     {@code Retries} (writes retried while Redis was unreachable), {@code EventToWriteMillis} (a
+     *                     histogram of event time to the write that carried it, over the last
+     *                     {@value #LATENCY_WINDOW} updates) and {@code FreshnessMillis} (now minus the newest event time
+     *                     this writer has written; NaN before its first write)
      * @param maxDelay     longest an update waits in the buffer; zero: only when full and at checkpoints
      */
     public RedisHashSink(String uri, String keyPrefix, String metricPrefix, Duration ttl, int batchSize, Duration maxDelay,
@@ -83,6 +89,9 @@ public class RedisHashSink<T> implements Sink<T> {
         private final Counter written;
         private final Counter refused;
         private final Counter coalesced;
+        private final Histogram eventToWrite;
+        /** Read by the metric reporter's thread. */
+        private volatile long newestWritten = Long.MIN_VALUE;
         /** Bumped by every flush, so a timer set for an earlier buffer does not flush a newer one early. */
         private long generation;
 
@@ -97,6 +106,10 @@ public class RedisHashSink<T> implements Sink<T> {
             this.refused = metrics.counter(metricPrefix + "WritesRefusedAsOlder");
             this.coalesced = metrics.counter(metricPrefix + "UpdatesCoalesced");
             metrics.gauge(metricPrefix + "Retries", (Gauge<Long>) store::retries);
+            this.eventToWrite = metrics.histogram(metricPrefix + "EventToWriteMillis",
+                    new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+            metrics.gauge(metricPrefix + "FreshnessMillis", (Gauge<Double>) () -> newestWritten == Long.MIN_VALUE
+                    ? Double.NaN : (double) (System.currentTimeMillis() - newestWritten));
         }
 
         @Override
@@ -136,6 +149,13 @@ public class RedisHashSink<T> implements Sink<T> {
             int applied = store.write(updates);
             written.inc(applied);
             refused.inc(buffer.size() - applied);
+            long now = System.currentTimeMillis();
+            long newest = newestWritten;
+            for (RedisFeatureStore.Update u : updates) {
+                eventToWrite.update(now - u.eventTime());
+                newest = Math.max(newest, u.eventTime());
+            }
+            newestWritten = newest;
             buffer.clear();
         }
 

@@ -43,6 +43,9 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("128m"));
         conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", prometheusPorts);
+        // Keep label values as they are (job and topic names have dashes); by default the reporter drops every
+        // character outside [a-zA-Z0-9:_], and monitoring/'s rules and dashboards select job_name=~"clinical-.*".
+        conf.setString("metrics.reporter.prom.filterLabelValueCharacters", "false");
         // The dashboard and REST metric queries see values at most this old (Flink's default is 10 s).
         conf.setString("metrics.fetcher.update-interval", "1000");
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()

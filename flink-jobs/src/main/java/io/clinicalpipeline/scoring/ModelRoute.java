@@ -27,7 +27,7 @@ public class ModelRoute {
         return new ModelRoute(v.version(), v.name(), v.stage(), v.trafficShare(), v.modelPath());
     }
 
-    boolean isProduction() {
+    public boolean isProduction() {
         return ModelVersion.PRODUCTION.equals(stage);
     }
 

@@ -14,6 +14,8 @@ public class Prediction {
     public double score;
     public String riskBand;
     public long scoredAt;
+    /** The feature row's NEWS2 total (null where the rows have none): live performance compares the model with it. */
+    public Double news2;
 
     public Prediction() {}
 

@@ -3,6 +3,7 @@ package io.clinicalpipeline.scoring;
 import io.clinicalpipeline.model.ml.common.StableHash;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Risk bands and alert hysteresis. A score at or above {@code alertAt} is HIGH and raises an alert; the alert
@@ -10,6 +11,9 @@ import java.io.Serializable;
  * the threshold does not raise an alert storm. MEDIUM starts at {@code mediumAt}.
  */
 public record RiskPolicy(double mediumAt, double alertAt, double clearBelow) implements Serializable {
+
+    /** What {@link #band} returns, lowest first. */
+    public static final List<String> BANDS = List.of("LOW", "MEDIUM", "HIGH");
 
     public RiskPolicy {
         if (!(0 <= mediumAt && mediumAt <= alertAt && alertAt <= 1) || !(clearBelow <= alertAt)) {

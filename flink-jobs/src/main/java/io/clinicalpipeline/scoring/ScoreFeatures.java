@@ -53,6 +53,7 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
     private transient Map<Long, RiskScorer.Bound> scorers;
     private transient int patientColumn;
     private transient int eventTimeColumn;
+    private transient int news2Column;
     static final int MAX_WAITING = 1000;
     private transient ListState<Row> waiting;
     private transient ValueState<Integer> waitingCount;
@@ -61,6 +62,8 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
     private transient Counter waitedForModel;
     private transient Counter droppedWaiting;
     private transient Counter modelLoadFailures;
+    /** Served scores by risk band: what the ward is shown, whichever model scored it. */
+    private transient Map<String, Counter> servedByBand;
     private transient long productionVersion;
     private transient long challengerVersion;
 
@@ -76,6 +79,7 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         scorers = new HashMap<>();
         patientColumn = List.of(featureColumns).indexOf("patient_id");
         eventTimeColumn = List.of(featureColumns).indexOf("event_time");
+        news2Column = List.of(featureColumns).indexOf("news2_total");
         waiting = getRuntimeContext().getListState(waitingDescriptor());
         waitingCount = getRuntimeContext().getState(new ValueStateDescriptor<>("waiting-count", Types.INT));
         var metrics = getRuntimeContext().getMetricGroup();
@@ -84,6 +88,10 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         waitedForModel = metrics.counter("rowsWaitedForModel");
         droppedWaiting = metrics.counter("rowsDroppedWaitingForModel");
         modelLoadFailures = metrics.counter("modelsRejected");
+        servedByBand = new HashMap<>();
+        for (String band : RiskPolicy.BANDS) {
+            servedByBand.put(band, metrics.addGroup("risk_band", band).counter("servedScores"));
+        }
         metrics.gauge("productionModelVersion", () -> productionVersion);
         metrics.gauge("challengerModelVersion", () -> challengerVersion);
     }
@@ -165,18 +173,24 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         long eventTime = ((LocalDateTime) row.getField(eventTimeColumn)).toInstant(ZoneOffset.UTC).toEpochMilli();
         boolean challenged = challenger != null && RiskPolicy.bucket(patient) < challenger.trafficShare;
         long now = System.currentTimeMillis();
-        out.collect(prediction(row, patient, eventTime, production, PRODUCTION, !challenged, now));
+        Prediction byProduction = prediction(row, patient, eventTime, production, PRODUCTION, !challenged, now);
+        out.collect(byProduction);
         scored.inc();
+        Prediction served = byProduction;
         if (challenged) {
-            out.collect(prediction(row, patient, eventTime, challenger, CHALLENGER, true, now));
+            served = prediction(row, patient, eventTime, challenger, CHALLENGER, true, now);
+            out.collect(served);
             scoredByChallenger.inc();
         }
+        servedByBand.get(served.riskBand).inc();
     }
 
     private Prediction prediction(Row row, String patient, long eventTime, ModelRoute route, String role, boolean served,
                                   long now) {
         double score = scorer(route).score(row::getField);
-        return new Prediction(patient, eventTime, route.version, route.name, role, served, score, policy.band(score), now);
+        Prediction p = new Prediction(patient, eventTime, route.version, route.name, role, served, score, policy.band(score), now);
+        p.news2 = news2Column >= 0 && row.getField(news2Column) instanceof Number n ? n.doubleValue() : null;
+        return p;
     }
 
     private RiskScorer.Bound scorer(ModelRoute route) {

@@ -1,7 +1,6 @@
 package io.clinicalpipeline.scoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.lake.TableStreams;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.online.RedisHashSink;
@@ -82,13 +81,6 @@ public final class ScoringJob {
                 .process(new AlertHysteresis(policy), TypeInformation.of(RiskAlert.class))
                 .name("alert hysteresis").uid("alert-hysteresis");
         return new Outputs(predictions, alerts);
-    }
-
-    /** Reads {@code patient_features} and {@code model_registry} as streams, scores, and writes every output. */
-    public static void wire(TableStreams features, TableStreams registryTables, RiskPolicy policy, Sinks sinks) {
-        Outputs out = build(features.readChanges(FeatureJob.FEATURES_TABLE), features.columnNames(FeatureJob.FEATURES_TABLE),
-                features.rowType(FeatureJob.FEATURES_TABLE), routes(registryTables), policy, false);
-        write(out, features, sinks);
     }
 
     /** The registry's versions as a stream of routes: every promotion and rollback reaches the scorer as it is committed. */

@@ -20,16 +20,20 @@ final class ParseEvents extends ProcessFunction<Row, Void> {
     private static final long serialVersionUID = 1L;
 
     private final EventKind kind;
+    private final String topic;
     private final OutputTag<Row> silver;
     private final OutputTag<Row> quarantine;
     private final OutputTag<Row> deadLetter;
     private transient SilverRules rules;
+    private transient Counter recordsIn;
     private transient Counter valid;
     private transient Counter quarantined;
     private transient Counter deadLettered;
 
-    ParseEvents(EventKind kind, OutputTag<Row> silver, OutputTag<Row> quarantine, OutputTag<Row> deadLetter) {
+    /** @param topic the topic the rows came from, which labels the counters as it labels bronze's and deduplication's */
+    ParseEvents(EventKind kind, String topic, OutputTag<Row> silver, OutputTag<Row> quarantine, OutputTag<Row> deadLetter) {
         this.kind = kind;
+        this.topic = topic;
         this.silver = silver;
         this.quarantine = quarantine;
         this.deadLetter = deadLetter;
@@ -38,7 +42,8 @@ final class ParseEvents extends ProcessFunction<Row, Void> {
     @Override
     public void open(Configuration parameters) {
         rules = new SilverRules();
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("kind", kind.name().toLowerCase());
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("topic", topic);
+        recordsIn = group.counter("silverRecordsIn");
         valid = group.counter("silverValid");
         quarantined = group.counter("silverQuarantined");
         deadLettered = group.counter("silverDeadLettered");
@@ -46,11 +51,12 @@ final class ParseEvents extends ProcessFunction<Row, Void> {
 
     @Override
     public void processElement(Row bronze, Context ctx, Collector<Void> out) {
-        String topic = bronze.getFieldAs("topic");
+        String sourceTopic = bronze.getFieldAs("topic");
         int partition = bronze.getFieldAs("kafka_partition");
         long offset = bronze.getFieldAs("kafka_offset");
         Instant kafkaTimestamp = bronze.getFieldAs("kafka_timestamp");
         byte[] payload = bronze.getFieldAs("payload");
+        recordsIn.inc();
         ParseOutcome outcome = rules.apply(kind, payload, kafkaTimestamp.toEpochMilli());
         if (outcome instanceof ParseOutcome.Valid v) {
             Row row = v.row();
@@ -59,7 +65,7 @@ final class ParseEvents extends ProcessFunction<Row, Void> {
             ctx.output(silver, row);
             valid.inc();
         } else if (outcome instanceof ParseOutcome.Quarantined q) {
-            Row row = origin(topic, partition, offset, kafkaTimestamp, payload);
+            Row row = origin(sourceTopic, partition, offset, kafkaTimestamp, payload);
             row.setField("patient_id", q.patientId());
             row.setField("event_time", q.eventTime());
             row.setField("reason_code", q.reasonCode());
@@ -68,7 +74,7 @@ final class ParseEvents extends ProcessFunction<Row, Void> {
             quarantined.inc();
         } else {
             ParseOutcome.DeadLettered d = (ParseOutcome.DeadLettered) outcome;
-            Row row = origin(topic, partition, offset, kafkaTimestamp, payload);
+            Row row = origin(sourceTopic, partition, offset, kafkaTimestamp, payload);
             row.setField("error_code", d.errorCode());
             row.setField("error", d.error());
             ctx.output(deadLetter, row);

@@ -51,7 +51,7 @@ public final class SilverJob {
             TypeInformation<Row> silverType = rowTypes.apply(kind.silverTable());
             OutputTag<Row> validTag = new OutputTag<>("valid-" + name, silverType);
             SingleOutputStreamOperator<Void> parsed = bronze.get(kind)
-                    .process(new ParseEvents(kind, validTag, quarantineTag, deadLetterTag))
+                    .process(new ParseEvents(kind, topics.topic(kind), validTag, quarantineTag, deadLetterTag))
                     .returns(TypeInformation.of(Void.class))
                     .name("parse-" + name)
                     .uid("parse-" + name);

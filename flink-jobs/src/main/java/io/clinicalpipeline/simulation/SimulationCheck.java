@@ -4,7 +4,6 @@ import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
 import io.clinicalpipeline.model.eval.Bootstrap;
 import io.clinicalpipeline.model.eval.Evaluation;
-
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.ml.common.StableHash;
 import io.clinicalpipeline.train.Algorithm;
@@ -16,11 +15,11 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code bin/pipeline simulation}: how hard the simulated cohort is. Outcome rates per admission, and how well NEWS2
@@ -37,10 +36,21 @@ public final class SimulationCheck {
 
     /**
      * NEWS2 on every labelled row (with patient-bootstrap intervals and the breakdown by outcome type, as the trainer
-     * measures a model); the models' results by algorithm when asked for.
+     * measures a model); the models' results by algorithm when asked for, and each pair of them compared on the same
+     * test rows.
      */
     public record Report(SimulatedCohort cohort, Map<String, Long> admissionsWithOutcome, Evaluation news2,
-                         Map<Algorithm, Trainer.Result> models, long millis) {}
+                         Map<Algorithm, Trainer.Result> models, List<Comparison> comparisons, long millis) {}
+
+    /**
+     * Two models on the same test rows, resampled by patient together: {@code difference.aurocDifference()} is the
+     * interval of {@code first}'s AUROC minus {@code second}'s; the two are distinguishable when it excludes 0.
+     */
+    public record Comparison(Algorithm first, Algorithm second, double aurocDifference, Bootstrap.Result difference) {}
+
+    /** The labelled rows as a training set split by patient, in the trainer's row layout. */
+    private record Split(List<String> columns, Set<String> numeric, List<Row> train, List<Row> test, double[] testLabels,
+                         String[] testPatients) {}
 
     private static final double TEST_PATIENTS = 0.2;
     private static final long SPLIT_SEED = 42;
@@ -55,17 +65,26 @@ public final class SimulationCheck {
         Map<String, Long> admissions = cohort.admissionsWithOutcome(s.labels().outcomes());
         Evaluation news2 = news2(cohort);
         Map<Algorithm, Trainer.Result> models = new LinkedHashMap<>();
-        for (Algorithm algorithm : s.models()) {
-            out.printf("simulation: training %s (train's defaults, in one thread) ...%n", algorithm.description());
-            models.put(algorithm, train(cohort, algorithm));
+        List<Comparison> comparisons = new ArrayList<>();
+        if (!s.models().isEmpty()) {
+            Split split = split(cohort);
+            for (Algorithm algorithm : s.models()) {
+                out.printf("simulation: training %s (train's defaults, in one thread) ...%n", algorithm.description());
+                models.put(algorithm, train(split, cohort.featureNames(), algorithm));
+            }
+            for (int i = 0; i < s.models().size(); i++) {
+                for (int j = i + 1; j < s.models().size(); j++) {
+                    comparisons.add(compare(split, s.models().get(i), s.models().get(j), models));
+                }
+            }
         }
-        Report report = new Report(cohort, admissions, news2, models, System.currentTimeMillis() - started);
+        Report report = new Report(cohort, admissions, news2, models, comparisons, System.currentTimeMillis() - started);
         print(report, w, s.labels(), out);
         return report;
     }
 
-    /** The cohort's rows as a training set split by patient, fitted and tested with the trainer's own local path. */
-    private static Trainer.Result train(SimulatedCohort cohort, Algorithm algorithm) throws Exception {
+    /** The cohort's rows as a training set, 20% of the patients held out for the test. */
+    private static Split split(SimulatedCohort cohort) {
         List<String> features = cohort.featureNames();
         List<String> columns = new ArrayList<>(features);
         columns.addAll(List.of(TrainInput.LABEL, TrainInput.FOLD_KEY, TrainInput.GROUP, TrainInput.OUTCOME));
@@ -84,8 +103,28 @@ public final class SimulationCheck {
             fields[at + 3] = r.outcome();
             (StableHash.unit(patient, SPLIT_SEED) < TEST_PATIENTS ? test : train).add(Row.of(fields));
         }
-        return Trainer.trainLocally(columns, numeric, train, test, new Trainer.Settings(features, List.of(), 50, algorithm,
-                Map.of(), "none", 0.5, "", "news2_total", 5, List.of(), 1, Long.MAX_VALUE));
+        double[] labels = new double[test.size()];
+        String[] patients = new String[test.size()];
+        for (int i = 0; i < test.size(); i++) {
+            labels[i] = (double) test.get(i).getField(features.size());
+            patients[i] = (String) test.get(i).getField(features.size() + 2);
+        }
+        return new Split(columns, numeric, train, test, labels, patients);
+    }
+
+    /** Fitted and tested with the trainer's own local path and defaults. */
+    private static Trainer.Result train(Split split, List<String> features, Algorithm algorithm) throws Exception {
+        return Trainer.trainLocally(split.columns(), split.numeric(), split.train(), split.test(), new Trainer.Settings(
+                features, List.of(), 50, algorithm, Map.of(), "none", 0.5, "", "news2_total", 5, List.of(), 1,
+                Long.MAX_VALUE));
+    }
+
+    private static Comparison compare(Split split, Algorithm first, Algorithm second, Map<Algorithm, Trainer.Result> models) {
+        Trainer.Result a = models.get(first);
+        Trainer.Result b = models.get(second);
+        Bootstrap.Result paired = Bootstrap.of(a.testScores(), b.testScores(), split.testLabels(), split.testPatients(),
+                Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
+        return new Comparison(first, second, a.test().auroc() - b.test().auroc(), paired);
     }
 
     /** NEWS2 total as the score of every labelled row, resampled by patient. */
@@ -134,6 +173,12 @@ public final class SimulationCheck {
                     mci.aurocDifference().high(), t.millis() / 1000.0);
             t.evaluation().byOutcome().forEach((type, b) -> out.printf(Locale.ROOT, "  %-22s AUROC %.3f (NEWS2 %.3f), %,d positive rows%n",
                     type, b.auroc(), b.baselineAuroc(), b.positives()));
+        });
+        r.comparisons().forEach(pair -> {
+            Bootstrap.Interval d = pair.difference().aurocDifference();
+            out.printf(Locale.ROOT, "simulation: %s minus %s on the same test rows: AUROC %+.3f (%+.3f to %+.3f), %s%n",
+                    pair.first().id(), pair.second().id(), pair.aurocDifference(), d.low(), d.high(),
+                    d.low() > 0 || d.high() < 0 ? "distinguishable" : "not distinguishable at 95%");
         });
     }
 }

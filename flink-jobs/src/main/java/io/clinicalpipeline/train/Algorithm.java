@@ -41,7 +41,7 @@ public enum Algorithm {
         Fitted fit(Table encoded, Map<String, Double> p, String classWeight, String scratchDir) {
             StandardScalerModel scaler = scaler().fit(encoded);
             LogisticRegressionModel lr = solver(p, classWeight).setScratchDir(scratchDir).fit(scaler.transform(encoded)[0]);
-            return new Fitted(List.of(scaler, lr), lr.trace(), null);
+            return new Fitted(List.of(scaler, lr), lr.trace(), weights(lr, scaler));
         }
 
         @Override
@@ -49,18 +49,33 @@ public enum Algorithm {
             List<double[]> xs = new ArrayList<>(points.size());
             points.forEach(point -> xs.add(Arrays.copyOfRange(point, 2, point.length)));
             StandardScalerModel scaler = scaler().fitLocally(xs);
-            List<double[]> scaled = new ArrayList<>(points.size());
+            // The points are this fit's own (the engine encodes them for each fit): scaled in place, each unscaled copy
+            // dropped once used, so the rows are held twice at most, not three times.
             for (int i = 0; i < points.size(); i++) {
-                double[] point = points.get(i).clone();
                 double[] x = scaler.scale(xs.get(i));
-                System.arraycopy(x, 0, point, 2, x.length);
-                scaled.add(point);
+                xs.set(i, null);
+                System.arraycopy(x, 0, points.get(i), 2, x.length);
             }
             LogisticRegression solver = solver(p, classWeight);
-            InMemoryPoints memory = new InMemoryPoints(scaled);
+            InMemoryPoints memory = new InMemoryPoints(points);
             LogisticRegressionModel lr = solver.fit(memory, memory.run("check", solver.firstPass()).sum());
-            return new LocalFit(new Fitted(List.of(scaler, lr), lr.trace(), null),
+            return new LocalFit(new Fitted(List.of(scaler, lr), lr.trace(), weights(lr, scaler)),
                     x -> lr.probability(Vectors.dense(scaler.scale(x))));
+        }
+
+        /** On standardised features a coefficient's magnitude is its feature's weight; the intercept is left out. */
+        private double[] weights(LogisticRegressionModel lr, StandardScalerModel scaler) {
+            double[] c = lr.coefficients();
+            double[] w = new double[scaler.modelData().mean().length];
+            for (int j = 0; j < w.length; j++) {
+                w[j] = Math.abs(c[j]);
+            }
+            return w;
+        }
+
+        @Override
+        String importanceMeaning() {
+            return "share of the standardised coefficients' magnitude";
         }
 
         private StandardScaler scaler() {
@@ -131,8 +146,16 @@ public enum Algorithm {
         this.notConverged = notConverged;
     }
 
-    /** The stages fitted after the encoder, how the fit went, and each encoded feature's gain (null: none). */
+    /**
+     * The stages fitted after the encoder, how the fit went, and each encoded feature's importance (a tree's gain, a
+     * regression's standardised coefficient magnitude).
+     */
     record Fitted(List<Model<?>> stages, TrainingTrace trace, double[] importance) {}
+
+    /** What {@link Fitted#importance} measures, as the training summary says it. */
+    String importanceMeaning() {
+        return "share of the trees' gain";
+    }
 
     /** Hyperparameters by param name, with their defaults, in a stable order. */
     abstract Map<String, Double> defaults();
@@ -142,7 +165,10 @@ public enum Algorithm {
     /** A fit and how it scores an encoded row, from a fit in one thread. */
     record LocalFit(Fitted fitted, ToDoubleFunction<double[]> probability) {}
 
-    /** The same solvers over encoded points {@code [label, weight, x…]} in this thread: no jobs, no files. */
+    /**
+     * The same solvers over encoded points {@code [label, weight, x…]} in this thread: no jobs, no files. The points are
+     * the fit's to change (a regression scales them in place).
+     */
     abstract LocalFit fitLocally(List<double[]> points, Map<String, Double> params, String classWeight) throws Exception;
 
     /** {@code defaults()} overridden by {@code params}; a name this algorithm does not take is an error. */

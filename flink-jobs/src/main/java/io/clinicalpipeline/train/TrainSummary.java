@@ -18,7 +18,7 @@ public final class TrainSummary {
                 algorithm.description(), r.trainRows(), r.featureNames().size(), r.trace().rounds().size(),
                 algorithm.rounds(), algorithm.ending(r.trace()), r.millis() / 1000.0, r.engine(), r.selection());
         if (!r.importance().isEmpty()) {
-            StringBuilder top = new StringBuilder("most important features (share of the trees' gain):");
+            StringBuilder top = new StringBuilder("most important features (" + algorithm.importanceMeaning() + "):");
             r.importance().entrySet().stream().limit(8).forEach(e ->
                     top.append(String.format(Locale.ROOT, " %s %.3f", e.getKey(), e.getValue())));
             out.println(top);

@@ -1,11 +1,14 @@
 package io.clinicalpipeline.train;
 
+import io.clinicalpipeline.model.drift.DriftReference;
 import io.clinicalpipeline.model.eval.HtmlReport;
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
+import org.apache.flink.core.fs.FileSystem;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +48,7 @@ public final class TrainedModels {
         String model = modelOut == null ? dir + "/model" : modelOut;
         String report = reportOut == null ? localPath(dir) + "/report.html" : reportOut;
         t.result().model().save(model);
+        writeReference(model, t.result().reference());
         writeReport(report, t.name() + " v" + version, t);
         LocalDateTime now = LocalDateTime.now();
         // A clinical training set carries the feature definitions' NEWS2; other tables have no definition version.
@@ -52,6 +56,14 @@ public final class TrainedModels {
         return registry.register(new ModelVersion(version, t.name(), t.algorithm(), ModelRegistry.json(t.params()),
                 t.result().featureNames(), t.features(), definitionVersion, ModelRegistry.json(t.data().lineage()),
                 ModelRegistry.json(Trainer.metrics(t.result(), t.run())), model, report, now, ModelVersion.NONE, 0, now));
+    }
+
+    /** The training distribution beside the saved pipeline, where the drift operator finds it from the model's path. */
+    public static void writeReference(String modelPath, DriftReference reference) throws IOException {
+        org.apache.flink.core.fs.Path file = new org.apache.flink.core.fs.Path(modelPath, DriftReference.FILE);
+        try (OutputStream out = file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE)) {
+            reference.write(out);
+        }
     }
 
     /** A local file path for a {@code file:} URI (reports are written with java.nio). */

@@ -2,6 +2,8 @@ package io.clinicalpipeline.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.clinicalpipeline.model.drift.DriftReference;
+import io.clinicalpipeline.model.drift.FeatureReference;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
 import io.clinicalpipeline.model.eval.Bootstrap;
 import io.clinicalpipeline.model.eval.Evaluation;
@@ -28,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
@@ -80,10 +83,15 @@ public final class Trainer {
      *
      * @param engine   where the fit ran: "one thread" or "Flink jobs"
      * @param selection how the hyperparameters were chosen, in words
+     * @param testScores the model's score of each test row, in the test rows' order: two models tested on the same rows
+     *                   can be compared row by row
+     * @param reference  the input features' distribution over (up to {@value #REFERENCE_ROWS} of) the train rows, which
+     *                   drift is measured against
      */
     public record Result(PipelineModel model, List<String> featureNames, Evaluation evaluation, long trainRows,
                          TrainingTrace trace, Map<String, Long> skipped, long millis, List<CvResult> crossValidation,
-                         Map<String, Double> chosen, Map<String, Double> importance, String engine, String selection) {
+                         Map<String, Double> chosen, Map<String, Double> importance, String engine, String selection,
+                         double[] testScores, DriftReference reference) {
 
         public BinaryMetrics test() {
             return evaluation.model();
@@ -107,6 +115,11 @@ public final class Trainer {
 
     /** Test rows scored: label, score, baseline, patient, outcome type. */
     private record Scored(double[] labels, double[] scores, double[] baseline, String[] groups, String[] outcomes) {}
+
+    /** Train rows the drift reference is computed from, at most (about). */
+    static final long REFERENCE_ROWS = 100_000;
+    /** Features the drift reference marks as the model's top ones. */
+    static final int TOP_FEATURES = 10;
 
     private Trainer() {}
 
@@ -165,12 +178,34 @@ public final class Trainer {
             LOG.info("cross-validation chose {} (mean AUROC {})", chosen, String.format("%.4f", best.meanAuroc()));
         }
         Fitted fitted = engine.fit(null, chosen);
-        Evaluation evaluation = evaluate(tester.score(fitted), s);
+        DriftReference reference = reference(engine, s, fitted.importance());
+        Scored tested = tester.score(fitted);
+        Evaluation evaluation = evaluate(tested, s);
         TrainingTrace trace = fitted.trace();
         long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
         return new Result(fitted.model(), fitted.featureNames(), evaluation, trainRows, trace, skipped,
                 System.currentTimeMillis() - started, cv, chosen, fitted.importance(),
-                inMemory ? "one thread" : "Flink jobs", search.described());
+                inMemory ? "one thread" : "Flink jobs", search.described(), tested.scores(), reference);
+    }
+
+    /** The input features' training distribution, from whole patients' rows (a fold key range) when there are many. */
+    private static DriftReference reference(Engine engine, Settings s, Map<String, Double> importance) throws Exception {
+        List<Row> rows = engine.referenceRows(REFERENCE_ROWS);
+        List<String> columns = engine.columns();
+        List<FeatureReference> features = new ArrayList<>();
+        for (String feature : s.features()) {
+            int at = columns.indexOf(feature);
+            boolean numeric = !s.categorical().contains(feature)
+                    && rows.stream().map(r -> r.getField(at)).filter(Objects::nonNull).allMatch(v -> v instanceof Number);
+            if (numeric) {
+                features.add(FeatureReference.numeric(feature, rows.stream().mapToDouble(r -> r.getField(at) instanceof Number v
+                        ? v.doubleValue() : Double.NaN).toArray()));
+            } else {
+                features.add(FeatureReference.categorical(feature, rows.stream().map(r -> r.getField(at) == null ? null
+                        : r.getField(at).toString()).toList()));
+            }
+        }
+        return new DriftReference(rows.size(), features, DriftReference.top(s.features(), importance, TOP_FEATURES));
     }
 
     /** The grid to cross-validate, or the default choice when none was asked for. */
@@ -234,6 +269,12 @@ public final class Trainer {
 
         /** An engine over about {@code rows} of the train rows (whole fold key ranges, so whole patients), or this. */
         Engine sample(long rows);
+
+        /** Up to about {@code rows} train rows, whole fold key ranges (so whole patients) where there are more. */
+        List<Row> referenceRows(long rows) throws Exception;
+
+        /** The names of the rows' fields. */
+        List<String> columns();
     }
 
     private static final class FlinkEngine implements Engine {
@@ -277,6 +318,18 @@ public final class Trainer {
         @Override
         public Engine sample(long rows) {
             return this;
+        }
+
+        @Override
+        public List<Row> referenceRows(long rows) throws Exception {
+            long total = (Long) train.select($(TrainInput.LABEL).count()).execute().collect().next().getField(0);
+            double share = Math.min(1.0, (double) rows / Math.max(1, total));
+            return collectAtMost(train.where($(TrainInput.FOLD_KEY).isLess(share)), 2 * rows);
+        }
+
+        @Override
+        public List<String> columns() {
+            return train.getResolvedSchema().getColumnNames();
         }
 
         @Override
@@ -350,6 +403,17 @@ public final class Trainer {
             }
             LOG.info("hyperparameter search on {} of the {} train rows", kept.size(), train.size());
             return new LocalEngine(columns, numeric, kept, s);
+        }
+
+        @Override
+        public List<Row> referenceRows(long rows) {
+            double share = (double) rows / Math.max(1, train.size());
+            return share >= 1 ? train : train.stream().filter(r -> inFold(r, 0, share)).toList();
+        }
+
+        @Override
+        public List<String> columns() {
+            return columns;
         }
 
         private boolean inFold(Row r, double lo, double hi) {

@@ -26,7 +26,8 @@ class LayersTest {
             .layer("Wiring").definedBy("io.clinicalpipeline.jobs..")
             .layer("Graphs").definedBy("io.clinicalpipeline.ingest..", "io.clinicalpipeline.silver..",
                     "io.clinicalpipeline.features..", "io.clinicalpipeline.scoring..", "io.clinicalpipeline.train..",
-                    "io.clinicalpipeline.registry..", "io.clinicalpipeline.generator..", "io.clinicalpipeline.reconcile..")
+                    "io.clinicalpipeline.registry..", "io.clinicalpipeline.generator..", "io.clinicalpipeline.reconcile..",
+                    "io.clinicalpipeline.drift..", "io.clinicalpipeline.performance..")
             .layer("Building blocks").definedBy("io.clinicalpipeline.events..", "io.clinicalpipeline.kafka..",
                     "io.clinicalpipeline.lake..", "io.clinicalpipeline.online..", "io.clinicalpipeline.runtime..",
                     "io.clinicalpipeline.model..")

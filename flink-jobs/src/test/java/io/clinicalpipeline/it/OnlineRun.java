@@ -132,6 +132,11 @@ final class OnlineRun implements AutoCloseable {
         return produced;
     }
 
+    /** The columns of every row the job has committed to one of its tables. */
+    List<List<Object>> rows(String table, String... columns) {
+        return new PaimonCounts(catalog, DB).rows(table, columns);
+    }
+
     /**
      * Waits until every produced record is accounted for, computes the batch features over the silver the job wrote,
      * then until the job's feature rows, Redis features and Redis risk all match them.

@@ -11,22 +11,36 @@ import java.time.Duration;
 final class PrometheusScrape {
     private PrometheusScrape() {}
 
-    /** The body of the first port in the range that answers /metrics. */
-    static String firstReachable(String portRange) throws InterruptedException {
+    /** The port of the range whose /metrics contains {@code marker} (a label only this JVM's jobs carry). */
+    static int portShowing(String portRange, String marker) throws InterruptedException {
         String[] bounds = portRange.split("-");
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (int port = Integer.parseInt(bounds[0]); port <= Integer.parseInt(bounds[bounds.length - 1]); port++) {
             try {
-                HttpResponse<String> response = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return response.body();
+                if (get(port).contains(marker)) {
+                    return port;
                 }
             } catch (IOException notThisPort) {
                 // Try the next port of the range.
             }
         }
-        throw new AssertionError("no Prometheus reporter answered on ports " + portRange);
+        throw new AssertionError("no Prometheus reporter on ports " + portRange + " shows " + marker);
+    }
+
+    static String scrape(int port) throws InterruptedException {
+        try {
+            return get(port);
+        } catch (IOException e) {
+            throw new AssertionError("the Prometheus reporter on port " + port + " did not answer: " + e, e);
+        }
+    }
+
+    private static String get(int port) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode());
+        }
+        return response.body();
     }
 }

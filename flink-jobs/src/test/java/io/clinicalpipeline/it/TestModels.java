@@ -1,11 +1,14 @@
 package io.clinicalpipeline.it;
 
+import io.clinicalpipeline.model.drift.DriftReference;
+import io.clinicalpipeline.model.drift.FeatureReference;
 import io.clinicalpipeline.model.ml.classification.LogisticRegression;
 import io.clinicalpipeline.model.ml.feature.StandardScaler;
 import io.clinicalpipeline.model.ml.feature.TabularEncoder;
 import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.runtime.LocalRuntime;
+import io.clinicalpipeline.train.TrainedModels;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -52,6 +55,11 @@ final class TestModels {
                 new StandardScaler().setInputCol("encoded").setOutputCol("features").setWithMean(true),
                 new LogisticRegression())).fit(table);
         model.save(path);
+        // The training distribution, as train saves it beside every model: the jobs measure drift against it.
+        TrainedModels.writeReference(path, new DriftReference(rows.size(), List.of(
+                FeatureReference.numeric("news2_total", rows.stream().mapToDouble(r -> (Integer) r.getField(0)).toArray()),
+                FeatureReference.numeric("heart_rate_1h_mean", rows.stream().mapToDouble(r -> (Double) r.getField(1)).toArray())),
+                List.of("news2_total", "heart_rate_1h_mean")));
         LocalDateTime now = LocalDateTime.now();
         registry.register(new ModelVersion(version, "deterioration", "lr", "{}", List.of("news2_total", "heart_rate_1h_mean", "intercept"),
                 List.of("news2_total", "heart_rate_1h_mean"), 1, "{}", "{}", path, null, now,
