@@ -21,6 +21,16 @@ import java.util.Properties;
                 AutoComplete.GenerateCompletion.class})
 public final class Main extends CommandGroup {
 
+    /** How the launcher logs: key=value lines, or one JSON object (ECS fields) per line. */
+    enum LogFormat { TEXT, JSON }
+
+    @CommandLine.Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:PIPELINE_LOG_FORMAT:-text}",
+            scope = ScopeType.INHERIT,
+            description = "text (key=value) or json (one ECS object per line, for a log shipper); also PIPELINE_LOG_FORMAT")
+    void logFormat(LogFormat format) {
+        LogFormats.use(format == LogFormat.JSON ? LogFormats.JSON_APPENDER : LogFormats.TEXT_APPENDER);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
