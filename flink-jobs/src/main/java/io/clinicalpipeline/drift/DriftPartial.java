@@ -1,14 +1,13 @@
 package io.clinicalpipeline.drift;
 
 /**
- * One subtask's bin counts over a run of scored rows, for one model version's reference: {@code counts[f][b]} rows of
+ * One sketch subtask's bin counts over a run of scored rows, for one model version's reference: {@code counts[f][b]} rows of
  * feature f in bin b, and up to {@link DriftSketch#SAMPLE} of each top numeric feature's values for KS. A Flink POJO.
  */
 public class DriftPartial {
     public long modelVersion;
     /** Where the version's model and its reference are. */
     public String modelPath;
-    public int subtask;
     public long rows;
     public long[][] counts;
     /** Per top numeric feature (in the reference's top order, categorical ones empty): sampled values. */
@@ -16,10 +15,9 @@ public class DriftPartial {
 
     public DriftPartial() {}
 
-    DriftPartial(long modelVersion, String modelPath, int subtask, long rows, long[][] counts, double[][] samples) {
+    DriftPartial(long modelVersion, String modelPath, long rows, long[][] counts, double[][] samples) {
         this.modelVersion = modelVersion;
         this.modelPath = modelPath;
-        this.subtask = subtask;
         this.rows = rows;
         this.counts = counts;
         this.samples = samples;

@@ -115,14 +115,8 @@ final class DriftSketch extends BroadcastProcessFunction<Row, ModelRoute, DriftP
         List<FeatureReference> features = reference.features();
         List<String> names = List.of(columns);
         columnOf = features.stream().mapToInt(f -> names.indexOf(f.name())).toArray();
-        topNumeric = reference.topFeatures().stream().mapToInt(t -> {
-            for (int f = 0; f < features.size(); f++) {
-                if (features.get(f).name().equals(t) && features.get(f).numeric()) {
-                    return f;
-                }
-            }
-            return -1;
-        }).toArray();
+        topNumeric = reference.topFeatures().stream().mapToInt(reference::indexOf)
+                .map(f -> f >= 0 && features.get(f).numeric() ? f : -1).toArray();
         counts = new long[features.size()][];
         for (int f = 0; f < features.size(); f++) {
             counts[f] = new long[features.get(f).bins()];
@@ -156,7 +150,7 @@ final class DriftSketch extends BroadcastProcessFunction<Row, ModelRoute, DriftP
             int n = (int) Math.min(SAMPLE, samples[t][0]);
             kept[t] = Arrays.copyOfRange(samples[t], 1, 1 + n);
         }
-        out.collect(new DriftPartial(version, modelPath, getRuntimeContext().getIndexOfThisSubtask(), rows, counts, kept));
+        out.collect(new DriftPartial(version, modelPath, rows, counts, kept));
         rows = 0;
         long[][] fresh = new long[counts.length][];
         for (int f = 0; f < counts.length; f++) {

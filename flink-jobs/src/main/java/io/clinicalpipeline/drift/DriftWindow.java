@@ -12,6 +12,7 @@ import org.apache.flink.util.Collector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -32,16 +33,17 @@ final class DriftWindow extends ProcessFunction<DriftPartial, Row> {
 
     private final long windowRows;
     private final long emitRows;
-    private transient long version;
+    /** Read by the gauges, as is {@code rows}. */
+    private transient volatile long version;
     private transient DriftReference reference;
     private transient ArrayDeque<DriftPartial> window;
     private transient long[][] totals;
-    private transient long rows;
+    private transient volatile long rows;
     private transient long sinceEmit;
     private transient MetricGroup metrics;
     /** The gauges' values: each top feature's PSI and KS, by feature. */
     private transient Map<String, double[]> topValues;
-    private transient double maxTopPsi;
+    private transient volatile double maxTopPsi;
 
     DriftWindow(long windowRows, long emitRows) {
         this.windowRows = windowRows;
@@ -79,8 +81,8 @@ final class DriftWindow extends ProcessFunction<DriftPartial, Row> {
         updateGauges(psi, ks);
         if (sinceEmit >= emitRows) {
             sinceEmit = 0;
-            LocalDateTime now = LocalDateTime.ofEpochSecond(ctx.timerService().currentProcessingTime() / 1000,
-                    (int) (ctx.timerService().currentProcessingTime() % 1000) * 1_000_000, ZoneOffset.UTC);
+            LocalDateTime now = LocalDateTime.ofInstant(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()),
+                    ZoneOffset.UTC);
             List<FeatureReference> features = reference.features();
             for (int f = 0; f < features.size(); f++) {
                 FeatureReference fr = features.get(f);
@@ -135,32 +137,21 @@ final class DriftWindow extends ProcessFunction<DriftPartial, Row> {
         Arrays.fill(ks, Double.NaN);
         List<String> top = reference.topFeatures();
         for (int t = 0; t < top.size(); t++) {
-            int f = indexOf(top.get(t));
+            int f = reference.indexOf(top.get(t));
             if (f < 0 || !features.get(f).numeric()) {
                 continue;
             }
             int slot = t;
-            double[] values = window.stream().filter(p -> slot < p.samples.length)
-                    .flatMapToDouble(p -> Arrays.stream(p.samples[slot])).sorted().toArray();
+            double[] values = window.stream().flatMapToDouble(p -> Arrays.stream(p.samples[slot])).sorted().toArray();
             ks[f] = Drift.ks(features.get(f).percentiles(), values);
         }
         return ks;
     }
 
-    private int indexOf(String feature) {
-        List<FeatureReference> features = reference.features();
-        for (int f = 0; f < features.size(); f++) {
-            if (features.get(f).name().equals(feature)) {
-                return f;
-            }
-        }
-        return -1;
-    }
-
     private void updateGauges(double[] psi, double[] ks) {
         double max = Double.NaN;
         for (String feature : reference.topFeatures()) {
-            int f = indexOf(feature);
+            int f = reference.indexOf(feature);
             if (f < 0) {
                 continue;
             }

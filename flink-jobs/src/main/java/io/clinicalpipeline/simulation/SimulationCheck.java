@@ -49,8 +49,7 @@ public final class SimulationCheck {
     public record Comparison(Algorithm first, Algorithm second, double aurocDifference, Bootstrap.Result difference) {}
 
     /** The labelled rows as a training set split by patient, in the trainer's row layout. */
-    private record Split(List<String> columns, Set<String> numeric, List<Row> train, List<Row> test, double[] testLabels,
-                         String[] testPatients) {}
+    private record Split(List<String> columns, Set<String> numeric, List<Row> train, List<Row> test) {}
 
     private static final double TEST_PATIENTS = 0.2;
     private static final long SPLIT_SEED = 42;
@@ -103,13 +102,7 @@ public final class SimulationCheck {
             fields[at + 3] = r.outcome();
             (StableHash.unit(patient, SPLIT_SEED) < TEST_PATIENTS ? test : train).add(Row.of(fields));
         }
-        double[] labels = new double[test.size()];
-        String[] patients = new String[test.size()];
-        for (int i = 0; i < test.size(); i++) {
-            labels[i] = (double) test.get(i).getField(features.size());
-            patients[i] = (String) test.get(i).getField(features.size() + 2);
-        }
-        return new Split(columns, numeric, train, test, labels, patients);
+        return new Split(columns, numeric, train, test);
     }
 
     /** Fitted and tested with the trainer's own local path and defaults. */
@@ -122,7 +115,11 @@ public final class SimulationCheck {
     private static Comparison compare(Split split, Algorithm first, Algorithm second, Map<Algorithm, Trainer.Result> models) {
         Trainer.Result a = models.get(first);
         Trainer.Result b = models.get(second);
-        Bootstrap.Result paired = Bootstrap.of(a.testScores(), b.testScores(), split.testLabels(), split.testPatients(),
+        int label = split.columns().indexOf(TrainInput.LABEL);
+        int group = split.columns().indexOf(TrainInput.GROUP);
+        double[] labels = split.test().stream().mapToDouble(r -> (double) r.getField(label)).toArray();
+        String[] patients = split.test().stream().map(r -> (String) r.getField(group)).toArray(String[]::new);
+        Bootstrap.Result paired = Bootstrap.of(a.testScores(), b.testScores(), labels, patients,
                 Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
         return new Comparison(first, second, a.test().auroc() - b.test().auroc(), paired);
     }

@@ -8,6 +8,7 @@ import io.clinicalpipeline.model.eval.BinaryMetrics;
 import io.clinicalpipeline.model.eval.Bootstrap;
 import io.clinicalpipeline.model.eval.Evaluation;
 import io.clinicalpipeline.model.ml.classification.TrainingTrace;
+import io.clinicalpipeline.model.ml.feature.Encoding;
 import io.clinicalpipeline.model.ml.feature.TabularEncoder;
 import io.clinicalpipeline.model.ml.feature.TabularEncoderModel;
 import org.apache.flink.ml.api.Stage;
@@ -30,7 +31,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
@@ -103,7 +103,7 @@ public final class Trainer {
         }
     }
 
-    private record Fitted(PipelineModel model, List<String> featureNames, TrainingTrace trace,
+    private record Fitted(PipelineModel model, Encoding encoding, List<String> featureNames, TrainingTrace trace,
                           Map<String, Double> importance, ToDoubleFunction<Row> probability) {}
 
     /**
@@ -178,34 +178,34 @@ public final class Trainer {
             LOG.info("cross-validation chose {} (mean AUROC {})", chosen, String.format("%.4f", best.meanAuroc()));
         }
         Fitted fitted = engine.fit(null, chosen);
-        DriftReference reference = reference(engine, s, fitted.importance());
-        Scored tested = tester.score(fitted);
-        Evaluation evaluation = evaluate(tested, s);
         TrainingTrace trace = fitted.trace();
         long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
+        DriftReference reference = reference(engine, trainRows, fitted);
+        Scored tested = tester.score(fitted);
+        Evaluation evaluation = evaluate(tested, s);
         return new Result(fitted.model(), fitted.featureNames(), evaluation, trainRows, trace, skipped,
                 System.currentTimeMillis() - started, cv, chosen, fitted.importance(),
                 inMemory ? "one thread" : "Flink jobs", search.described(), tested.scores(), reference);
     }
 
-    /** The input features' training distribution, from whole patients' rows (a fold key range) when there are many. */
-    private static DriftReference reference(Engine engine, Settings s, Map<String, Double> importance) throws Exception {
-        List<Row> rows = engine.referenceRows(REFERENCE_ROWS);
+    /**
+     * The model's input features' training distribution, from whole patients' rows (a fold key range) when there are
+     * many; numeric or categorical as the fitted encoder took each.
+     */
+    private static DriftReference reference(Engine engine, long trainRows, Fitted fitted) throws Exception {
+        List<Row> rows = engine.referenceRows(REFERENCE_ROWS, trainRows);
         List<String> columns = engine.columns();
         List<FeatureReference> features = new ArrayList<>();
-        for (String feature : s.features()) {
-            int at = columns.indexOf(feature);
-            boolean numeric = !s.categorical().contains(feature)
-                    && rows.stream().map(r -> r.getField(at)).filter(Objects::nonNull).allMatch(v -> v instanceof Number);
-            if (numeric) {
-                features.add(FeatureReference.numeric(feature, rows.stream().mapToDouble(r -> r.getField(at) instanceof Number v
-                        ? v.doubleValue() : Double.NaN).toArray()));
-            } else {
-                features.add(FeatureReference.categorical(feature, rows.stream().map(r -> r.getField(at) == null ? null
-                        : r.getField(at).toString()).toList()));
-            }
+        for (Encoding.Column c : fitted.encoding().columns()) {
+            int at = columns.indexOf(c.name());
+            features.add(c.categorical()
+                    ? FeatureReference.categorical(c.name(), rows.stream().map(r -> r.getField(at) == null ? null
+                            : r.getField(at).toString()).toList())
+                    : FeatureReference.numeric(c.name(), rows.stream().mapToDouble(r -> r.getField(at) instanceof Number v
+                            ? v.doubleValue() : Double.NaN).toArray()));
         }
-        return new DriftReference(rows.size(), features, DriftReference.top(s.features(), importance, TOP_FEATURES));
+        List<String> inputs = features.stream().map(FeatureReference::name).toList();
+        return new DriftReference(rows.size(), features, DriftReference.top(inputs, fitted.importance(), TOP_FEATURES));
     }
 
     /** The grid to cross-validate, or the default choice when none was asked for. */
@@ -270,8 +270,8 @@ public final class Trainer {
         /** An engine over about {@code rows} of the train rows (whole fold key ranges, so whole patients), or this. */
         Engine sample(long rows);
 
-        /** Up to about {@code rows} train rows, whole fold key ranges (so whole patients) where there are more. */
-        List<Row> referenceRows(long rows) throws Exception;
+        /** Up to about {@code rows} of the {@code trainRows} train rows, whole fold key ranges (so whole patients). */
+        List<Row> referenceRows(long rows, long trainRows) throws Exception;
 
         /** The names of the rows' fields. */
         List<String> columns();
@@ -294,7 +294,8 @@ public final class Trainer {
             List<String> names = encoder.modelData().featureNames();
             LOG.info("encoded into {} columns; fitting {} {}", names.size(), s.algorithm().description(), params);
             Algorithm.Fitted fitted = s.algorithm().fit(encoder.transform(rows)[0], params, s.classWeight(), s.scratchDir());
-            return new Fitted(pipeline(encoder, fitted), names, fitted.trace(), importance(names, fitted.importance()), null);
+            return new Fitted(pipeline(encoder, fitted), encoder.modelData(), names, fitted.trace(),
+                    importance(names, fitted.importance()), null);
         }
 
         Scored score(Fitted fitted, Table rows) throws Exception {
@@ -321,9 +322,8 @@ public final class Trainer {
         }
 
         @Override
-        public List<Row> referenceRows(long rows) throws Exception {
-            long total = (Long) train.select($(TrainInput.LABEL).count()).execute().collect().next().getField(0);
-            double share = Math.min(1.0, (double) rows / Math.max(1, total));
+        public List<Row> referenceRows(long rows, long trainRows) throws Exception {
+            double share = Math.min(1.0, (double) rows / Math.max(1, trainRows));
             return collectAtMost(train.where($(TrainInput.FOLD_KEY).isLess(share)), 2 * rows);
         }
 
@@ -376,7 +376,7 @@ public final class Trainer {
             Algorithm.LocalFit fit = s.algorithm().fitLocally(points, params, s.classWeight());
             ToDoubleFunction<Row> probability = r -> fit.probability().applyAsDouble(
                     encoder.modelData().encode(i -> r.getField(inputs[i])));
-            return new Fitted(pipeline(encoder, fit.fitted()), names, fit.fitted().trace(),
+            return new Fitted(pipeline(encoder, fit.fitted()), encoder.modelData(), names, fit.fitted().trace(),
                     importance(names, fit.fitted().importance()), probability);
         }
 
@@ -406,7 +406,7 @@ public final class Trainer {
         }
 
         @Override
-        public List<Row> referenceRows(long rows) {
+        public List<Row> referenceRows(long rows, long trainRows) {
             double share = (double) rows / Math.max(1, train.size());
             return share >= 1 ? train : train.stream().filter(r -> inFold(r, 0, share)).toList();
         }

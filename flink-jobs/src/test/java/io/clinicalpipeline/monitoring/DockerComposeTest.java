@@ -1,8 +1,6 @@
 package io.clinicalpipeline.monitoring;
 
 import org.junit.jupiter.api.Test;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +20,7 @@ class DockerComposeTest {
     @SuppressWarnings("unchecked")
     void imagesArePinnedAndMountedPathsExist() throws Exception {
         Path root = Promtool.MONITORING.getParent();
-        Map<String, Object> compose = (Map<String, Object>) new Load(LoadSettings.builder().build())
-                .loadFromString(Files.readString(root.resolve("docker-compose.yml")));
+        Map<String, Object> compose = MonitoringConfig.yaml(root.resolve("docker-compose.yml"));
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
         for (String required : List.of("kafka", "redis", "jobmanager", "taskmanager", "prometheus", "grafana")) {
             assertTrue(services.containsKey(required), "no " + required + " service");

@@ -29,11 +29,16 @@ public final class MonitoringConfig {
 
     private MonitoringConfig() {}
 
+    /** A YAML file of the repository as maps and lists. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> yaml(Path file) throws IOException {
+        return (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
+    }
+
     /** Each rule's expression by its record or alert name. */
     @SuppressWarnings("unchecked")
     public static Map<String, String> ruleExpressions() throws IOException {
-        Map<String, Object> file = (Map<String, Object>) new Load(LoadSettings.builder().build())
-                .loadFromString(Files.readString(Promtool.RULES));
+        Map<String, Object> file = yaml(Promtool.RULES);
         Map<String, String> rules = new LinkedHashMap<>();
         for (Map<String, Object> group : (List<Map<String, Object>>) file.get("groups")) {
             for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,18 @@ public record DriftReference(long rows, List<FeatureReference> features, List<St
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Optional<FeatureReference> feature(String name) {
-        return features.stream().filter(f -> f.name().equals(name)).findFirst();
+        int at = indexOf(name);
+        return at < 0 ? Optional.empty() : Optional.of(features.get(at));
+    }
+
+    /** The position of a feature in {@link #features}, or -1. */
+    public int indexOf(String name) {
+        for (int f = 0; f < features.size(); f++) {
+            if (features.get(f).name().equals(name)) {
+                return f;
+            }
+        }
+        return -1;
     }
 
     public void write(OutputStream out) throws IOException {
@@ -42,7 +54,7 @@ public record DriftReference(long rows, List<FeatureReference> features, List<St
         if (importance == null || importance.isEmpty()) {
             return features.stream().limit(limit).toList();
         }
-        Map<String, Double> byFeature = new java.util.HashMap<>();
+        Map<String, Double> byFeature = new HashMap<>();
         importance.forEach((column, share) -> {
             String feature = column.contains("=") ? column.substring(0, column.indexOf('=')) : column;
             byFeature.merge(feature, share, Double::sum);
