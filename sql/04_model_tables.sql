@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS model_predictions (
 -- Kolmogorov-Smirnov statistic. PSI under 0.1 is usually read as stable, over 0.2 as a significant shift.
 --   window_rows   the rows the window held; missing_share and reference_missing_share: the share without a value
 --   top_rank      1 for the model's most important feature, ...; NULL for the others
+--   window_start, window_end  the oldest and newest event time of the window's rows (which data was measured)
 CREATE TABLE IF NOT EXISTS feature_drift (
   model_version BIGINT NOT NULL,
   feature STRING NOT NULL,
@@ -67,6 +68,8 @@ CREATE TABLE IF NOT EXISTS feature_drift (
   missing_share DOUBLE NOT NULL,
   reference_missing_share DOUBLE NOT NULL,
   top_rank INT,
+  window_start TIMESTAMP(3),
+  window_end TIMESTAMP(3),
   PRIMARY KEY (model_version, feature, computed_at) NOT ENFORCED
 ) WITH ('bucket' = '1');
 
@@ -108,6 +111,44 @@ CREATE TABLE IF NOT EXISTS model_performance (
   observed_rate DOUBLE NOT NULL,
   calibration_error DOUBLE NOT NULL,
   PRIMARY KEY (run_id, model_version, role, last_seq) NOT ENFORCED
+) WITH ('bucket' = '1');
+
+-- Retraining decisions: one row per run of bin/pipeline retrain (scheduled, say, hourly), retrained or not.
+--   triggers       why it ran: forced, no_production, drift, performance (live AUROC under --min-auroc),
+--                  below_news2 (live AUROC under NEWS2's on the same rows); empty when nothing was crossed
+--   drift_*        the production model's top feature with the largest PSI in its newest drift window
+--   live_*         its newest live performance measurement that had enough labels to judge
+--   candidate_*    the model trained (registered as candidate_version), and on the same held-out test rows
+--   production_auroc, news2_auroc, auroc_difference (candidate minus production) with its paired patient-bootstrap
+--                  95% interval
+--   action         none (not retrained), staging (kept for review), challenger, production (--promote-if-better)
+--   reasons        every check's finding and the comparison, in words
+CREATE TABLE IF NOT EXISTS retrain_decisions (
+  decided_at TIMESTAMP(3) NOT NULL,
+  model_name STRING NOT NULL,
+  production_version BIGINT,
+  triggered BOOLEAN NOT NULL,
+  triggers STRING NOT NULL,
+  drift_feature STRING,
+  drift_psi DOUBLE,
+  drift_window_end TIMESTAMP(3),
+  live_auroc DOUBLE,
+  live_news2_auroc DOUBLE,
+  live_labels BIGINT,
+  candidate_version BIGINT,
+  training_set STRING,
+  training_snapshot BIGINT,
+  test_rows BIGINT,
+  test_patients BIGINT,
+  candidate_auroc DOUBLE,
+  production_auroc DOUBLE,
+  news2_auroc DOUBLE,
+  auroc_difference DOUBLE,
+  difference_ci_low DOUBLE,
+  difference_ci_high DOUBLE,
+  action STRING NOT NULL,
+  reasons STRING NOT NULL,
+  PRIMARY KEY (decided_at, model_name) NOT ENFORCED
 ) WITH ('bucket' = '1');
 
 -- Batch scoring of a cohort, one row per named job; users create, change and delete rows from the SQL client

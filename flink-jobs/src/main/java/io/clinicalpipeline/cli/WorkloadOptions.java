@@ -53,12 +53,21 @@ final class WorkloadOptions {
             description = "share of events that are not valid JSON of their shape")
     double malformedRate;
 
+    @Option(names = "--ward", paramLabel = "WARD", description = "admit every patient to this ward (medical, surgical, "
+            + "cardiology, respiratory, step-down) instead of an even mix: a case-mix change, to see drift")
+    String ward;
+
+    @Option(names = "--first-patient", paramLabel = "N", defaultValue = "1", description = "number the patients from N "
+            + "(P000001 is 1): a second cohort after --patients N-1 continues no one's record")
+    int firstPatient;
+
     Duration duration() {
         return Duration.ofMinutes(Math.round(hours * 60));
     }
 
     GeneratorConfig config() {
         return GeneratorConfig.defaults(patients, duration(), seed).withStart(start)
-                .withFaultRates(duplicateRate, outOfOrderRate, lateRate, outOfRangeRate, missingFieldRate, malformedRate);
+                .withFaultRates(duplicateRate, outOfOrderRate, lateRate, outOfRangeRate, missingFieldRate, malformedRate)
+                .withWard(ward).withFirstPatient(firstPatient);
     }
 }

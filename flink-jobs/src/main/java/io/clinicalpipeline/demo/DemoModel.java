@@ -17,6 +17,7 @@ import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoreFeatures;
 import io.clinicalpipeline.scoring.ScoringJob;
 import io.clinicalpipeline.train.Algorithm;
+import io.clinicalpipeline.train.ClinicalTraining;
 import io.clinicalpipeline.train.TrainInput;
 import io.clinicalpipeline.train.TrainedModels;
 import io.clinicalpipeline.train.Trainer;
@@ -59,7 +60,7 @@ final class DemoModel {
                 TrainingSet.SplitBy.PATIENT));
         split.rowsAndPositives().forEach((name, n) -> System.out.printf(Locale.ROOT, "  %-10s %,7d rows %,6d positive%n",
                 name, n[0], n[1]));
-        if (!bothClasses(split, "train") || !bothClasses(split, "test")) {
+        if (!split.bothClasses("train") || !split.bothClasses("test")) {
             System.out.println("demo: too few outcomes in " + simulated.toHours() + " simulated hours to train and test a "
                     + "model; run the demo with more --hours (e.g. 24) to see training and scoring");
             return null;
@@ -67,13 +68,10 @@ final class DemoModel {
         StreamExecutionEnvironment env = runtime.flink().environment(new Configuration());
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-        TrainInput data = TrainInput.paimon(tEnv, s.lakehouse(), s.database(), "training_set",
-                new TrainInput.Labels("label", Set.of("1"), 0.2, 42));
-        List<String> features = data.features(List.of(), List.of("patient_id", "definition_version"));
-        System.out.println("demo: training a logistic regression on " + features.size() + " feature columns, test rows "
-                + "from the 20% of patients it never sees ...");
-        Trainer.Result result = Trainer.train(data, new Trainer.Settings(features, List.of(), 50, Algorithm.LR,
-                Map.of(), "none", 0.5, "", "news2_total", 5, List.of(), 1, Trainer.DEFAULT_LOCAL_ROWS));
+        TrainInput data = ClinicalTraining.input(tEnv, s.lakehouse(), s.database(), "training_set");
+        System.out.println("demo: training a logistic regression on " + ClinicalTraining.features(data).size()
+                + " feature columns, test rows from the 20% of patients it never sees ...");
+        Trainer.Result result = ClinicalTraining.fit(data, Algorithm.LR);
         System.out.println("demo: fitted in " + result.engine() + "; " + result.selection() + ": " + result.chosen());
         BinaryMetrics m = result.test();
         BinaryMetrics news2 = result.baseline();
@@ -84,18 +82,10 @@ final class DemoModel {
                 ci.auroc().high(), m.auprc(), ci.auprc().low(), ci.auprc().high(), news2.auroc(), ci.baselineAuroc().low(),
                 ci.baselineAuroc().high(), news2.auprc(), ci.baselineAuprc().low(), ci.baselineAuprc().high());
 
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("input", data.describe());
-        details.put("features", result.featureNames().size() + " encoded from " + features.size() + " columns");
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("input", data.describe());
-        run.put("label", "label");
-        run.put("baseline", "news2_total");
-        Map<String, Object> params = new LinkedHashMap<>(result.chosen());
-        params.put("classWeight", "none");
         ModelRegistry registry = new ModelRegistry(catalog, s.database());
         ModelVersion registered = TrainedModels.register(registry, s.lakehouse().warehouse(), s.database(),
-                new TrainedModels.Trained(NAME, Algorithm.LR.id(), params, result, data, features, run, details, "NEWS2"), null, null);
+                ClinicalTraining.trained(NAME, Algorithm.LR, data, ClinicalTraining.features(data), result,
+                        Map.of("by", "demo")), null, null);
         long version = registered.version();
         String report = registered.reportPath();
         registry.promote(version, ModelVersion.PRODUCTION, 0, "demo");
@@ -147,8 +137,4 @@ final class DemoModel {
         return out;
     }
 
-    private static boolean bothClasses(TrainingSet.Summary split, String name) {
-        long[] n = split.rowsAndPositives().get(name);
-        return n != null && n[1] > 0 && n[1] < n[0];
-    }
 }

@@ -12,14 +12,20 @@ public class DriftPartial {
     public long[][] counts;
     /** Per top numeric feature (in the reference's top order, categorical ones empty): sampled values. */
     public double[][] samples;
+    /** The oldest and newest event time among the rows (epoch millis; Long.MAX_VALUE and MIN_VALUE without one). */
+    public long firstEventTime;
+    public long lastEventTime;
 
     public DriftPartial() {}
 
-    DriftPartial(long modelVersion, String modelPath, long rows, long[][] counts, double[][] samples) {
+    DriftPartial(long modelVersion, String modelPath, long rows, long[][] counts, double[][] samples, long firstEventTime,
+                 long lastEventTime) {
         this.modelVersion = modelVersion;
         this.modelPath = modelPath;
         this.rows = rows;
         this.counts = counts;
         this.samples = samples;
+        this.firstEventTime = firstEventTime;
+        this.lastEventTime = lastEventTime;
     }
 }

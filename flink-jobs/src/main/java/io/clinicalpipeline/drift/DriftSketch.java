@@ -15,6 +15,8 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,9 @@ final class DriftSketch extends BroadcastProcessFunction<Row, ModelRoute, DriftP
     private transient DriftReference reference;
     private transient int[] columnOf;
     private transient int[] topNumeric;
+    private transient int eventTime;
+    private transient long firstEventTime;
+    private transient long lastEventTime;
     private transient long rows;
     private transient long[][] counts;
     private transient double[][] samples;
@@ -55,6 +60,8 @@ final class DriftSketch extends BroadcastProcessFunction<Row, ModelRoute, DriftP
     public void open(Configuration parameters) {
         random = new SplittableRandom(getRuntimeContext().getIndexOfThisSubtask());
         version = -1;
+        eventTime = List.of(columns).indexOf("event_time");
+        resetTimes();
     }
 
     @Override
@@ -81,6 +88,11 @@ final class DriftSketch extends BroadcastProcessFunction<Row, ModelRoute, DriftP
             counts[f][features.get(f).bin(columnOf[f] < 0 ? null : row.getField(columnOf[f]))]++;
         }
         rows++;
+        if (eventTime >= 0 && row.getField(eventTime) instanceof LocalDateTime t) {
+            long millis = t.toInstant(ZoneOffset.UTC).toEpochMilli();
+            firstEventTime = Math.min(firstEventTime, millis);
+            lastEventTime = Math.max(lastEventTime, millis);
+        }
         for (int t = 0; t < topNumeric.length; t++) {
             if (topNumeric[t] >= 0 && columnOf[topNumeric[t]] >= 0 && row.getField(columnOf[topNumeric[t]]) instanceof Number v
                     && !Double.isNaN(v.doubleValue())) {
@@ -150,14 +162,20 @@ final class DriftSketch extends BroadcastProcessFunction<Row, ModelRoute, DriftP
             int n = (int) Math.min(SAMPLE, samples[t][0]);
             kept[t] = Arrays.copyOfRange(samples[t], 1, 1 + n);
         }
-        out.collect(new DriftPartial(version, modelPath, rows, counts, kept));
+        out.collect(new DriftPartial(version, modelPath, rows, counts, kept, firstEventTime, lastEventTime));
         rows = 0;
+        resetTimes();
         long[][] fresh = new long[counts.length][];
         for (int f = 0; f < counts.length; f++) {
             fresh[f] = new long[counts[f].length];
         }
         counts = fresh;
         resetSamples();
+    }
+
+    private void resetTimes() {
+        firstEventTime = Long.MAX_VALUE;
+        lastEventTime = Long.MIN_VALUE;
     }
 
     /** Slot 0 counts the values seen; the rest hold the sample. */

@@ -81,17 +81,24 @@ final class DriftWindow extends ProcessFunction<DriftPartial, Row> {
         updateGauges(psi, ks);
         if (sinceEmit >= emitRows) {
             sinceEmit = 0;
-            LocalDateTime now = LocalDateTime.ofInstant(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()),
-                    ZoneOffset.UTC);
+            LocalDateTime now = time(ctx.timerService().currentProcessingTime());
+            LocalDateTime first = time(window.stream().mapToLong(w -> w.firstEventTime).min().orElse(Long.MAX_VALUE));
+            LocalDateTime last = time(window.stream().mapToLong(w -> w.lastEventTime).max().orElse(Long.MIN_VALUE));
             List<FeatureReference> features = reference.features();
             for (int f = 0; f < features.size(); f++) {
                 FeatureReference fr = features.get(f);
                 int rank = reference.topFeatures().indexOf(fr.name());
                 long missing = totals[f][fr.bins() - 1];
                 out.collect(Row.of(version, fr.name(), now, rows, psi[f], Double.isNaN(ks[f]) ? null : ks[f],
-                        (double) missing / rows, fr.shares()[fr.bins() - 1], rank < 0 ? null : rank + 1));
+                        (double) missing / rows, fr.shares()[fr.bins() - 1], rank < 0 ? null : rank + 1, first, last));
             }
         }
+    }
+
+    /** Event time as the table stores it; null when no row in the window had one. */
+    private static LocalDateTime time(long millis) {
+        return millis == Long.MAX_VALUE || millis == Long.MIN_VALUE ? null
+                : LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
     }
 
     private void start(DriftPartial first) {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Builds a labelled training table from {@code patient_features} and the adverse events in silver, with
- * {@code sql/20_training_set.sql} (its header explains labels, exclusions and the time-based split).
+ * {@code sql/20_training_set.sql} (its header explains labels, exclusions and the splits).
  */
 public final class TrainingSet {
 
@@ -73,7 +73,14 @@ public final class TrainingSet {
 
     /** Rows and positive labels per split, and the time boundaries used. */
     public record Summary(Map<String, long[]> rowsAndPositives, LocalDateTime trainUntil, LocalDateTime validationUntil,
-                          LocalDateTime observedUntil) {}
+                          LocalDateTime observedUntil) {
+
+        /** The split has positive and negative rows: a model can be trained (train) or measured (test) on it. */
+        public boolean bothClasses(String split) {
+            long[] n = rowsAndPositives.get(split);
+            return n != null && n[1] > 0 && n[1] < n[0];
+        }
+    }
 
     private TrainingSet() {}
 

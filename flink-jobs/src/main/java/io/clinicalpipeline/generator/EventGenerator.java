@@ -38,7 +38,7 @@ public final class EventGenerator implements Iterator<GeneratedEvent> {
         this.totalMinutes = config.duration().toMinutes();
         for (int i = 0; i < config.patients(); i++) {
             SplittableRandom rnd = root.split();
-            PatientProfile profile = PatientProfile.random(String.format("P%06d", i + 1), rnd);
+            PatientProfile profile = PatientProfile.random(String.format("P%06d", config.firstPatient() + i), rnd, config.ward());
             patients.add(new PatientSimulator(profile, rnd, totalMinutes, config.deteriorationRate(), config.fahrenheitRate()));
         }
     }

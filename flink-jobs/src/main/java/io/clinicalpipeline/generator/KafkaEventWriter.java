@@ -70,7 +70,7 @@ public final class KafkaEventWriter implements AutoCloseable {
                         if (error == null) {
                             acknowledged.accept(e, metadata);
                         } else if (failure.compareAndSet(null, error)) {
-                            LOG.error("event=send_failed topic={} patient={} error={}", topics.topic(e.kind()), e.patientId(), error.toString());
+                            LOG.error("event=send_failed topic={} error={}", topics.topic(e.kind()), error.toString());
                         }
                     });
             counts.merge(e.kind(), 1L, Long::sum);

@@ -30,9 +30,9 @@ record PatientProfile(
 
     private static final String[] WORK = {"Private", "Self-employed", "Govt_job", "Never_worked"};
     private static final String[] SMOKING = {"never smoked", "formerly smoked", "smokes", "Unknown"};
-    private static final String[] WARDS = {"medical", "surgical", "cardiology", "respiratory", "step-down"};
 
-    static PatientProfile random(String patientId, SplittableRandom rnd) {
+    /** @param onWard the ward to admit to, or null to draw one of {@link GeneratorConfig#WARDS} */
+    static PatientProfile random(String patientId, SplittableRandom rnd, String onWard) {
         // Ward inpatients are older than the population: median age about 65 (NHS Hospital Episode Statistics).
         int age = (int) Math.round(Math.max(18, Math.min(99, gaussian(rnd, 64, 17))));
         String gender = rnd.nextDouble() < 0.005 ? "Other" : (rnd.nextBoolean() ? "Female" : "Male");
@@ -42,7 +42,9 @@ record PatientProfile(
         double bmi = Math.max(15, gaussian(rnd, 28, 5.5));
         double height = gaussian(rnd, gender.equals("Male") ? 176 : 163, 7);
         String smoking = SMOKING[weightedIndex(rnd, 0.45, 0.2, 0.17, 0.18)];
-        String ward = WARDS[rnd.nextInt(WARDS.length)];
+        // Drawn even when the ward is given, so the same seed admits the same patients, only elsewhere.
+        String drawn = GeneratorConfig.WARDS.get(rnd.nextInt(GeneratorConfig.WARDS.size()));
+        String ward = onWard != null ? onWard : drawn;
         boolean copd = rnd.nextDouble() < (ward.equals("respiratory") ? 0.35 : 0.08)
                 + (smoking.equals("never smoked") ? 0 : 0.05) + Math.max(0, age - 60) * 0.002;
         // About half of COPD inpatients retain CO2 and are prescribed the 88-92% target that NEWS2 scores on scale 2.

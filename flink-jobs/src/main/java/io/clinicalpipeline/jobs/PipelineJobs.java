@@ -177,6 +177,20 @@ public final class PipelineJobs {
     public static JobClient startOnline(Function<Configuration, StreamExecutionEnvironment> environments, JobSettings s,
                                         FeatureJob.Settings f, RiskPolicy policy, ScoringJob.Sinks sinks, boolean lakehouse)
             throws Exception {
+        return startOnline(environments, s, f, policy, sinks, lakehouse, Monitoring.defaults());
+    }
+
+    /** How the production model is watched where it scores: its drift window and its live performance window. */
+    public record Monitoring(FeatureDrift.Settings drift, LivePerformance.Settings live) {
+        public static Monitoring defaults() {
+            return new Monitoring(FeatureDrift.Settings.defaults(), LivePerformance.Settings.defaults());
+        }
+    }
+
+    /** As above, with the model monitoring's windows set. */
+    public static JobClient startOnline(Function<Configuration, StreamExecutionEnvironment> environments, JobSettings s,
+                                        FeatureJob.Settings f, RiskPolicy policy, ScoringJob.Sinks sinks, boolean lakehouse,
+                                        Monitoring monitoring) throws Exception {
         createAlertsTopic(sinks);
         StreamExecutionEnvironment env = environments.apply(s.flinkConfig(RuntimeExecutionMode.STREAMING));
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
@@ -193,7 +207,7 @@ public final class PipelineJobs {
                 tables.rowType(FeatureJob.FEATURES_TABLE), routes, policy, true);
         ScoringJob.write(scores, lakehouse ? tables : null, sinks);
         writeModelMonitoring(tables, features.features(), tables.columnNames(FeatureJob.FEATURES_TABLE), routes,
-                scores.predictions(), silver.silver().get(EventKind.ADVERSE_EVENTS), lakehouse ? tables : null);
+                scores.predictions(), silver.silver().get(EventKind.ADVERSE_EVENTS), lakehouse ? tables : null, monitoring);
         if (lakehouse) {
             // Bronze's writers would chain into the source's thread, whose every record then waited for their flush at
             // each checkpoint; behind an exchange they flush beside the online path instead of in its way.
@@ -260,12 +274,11 @@ public final class PipelineJobs {
      */
     private static void writeModelMonitoring(TableStreams types, DataStream<Row> featureRows, String[] featureColumns,
                                              DataStream<ModelRoute> routes, DataStream<Prediction> predictions,
-                                             DataStream<Row> adverseEvents, TableStreams out) {
+                                             DataStream<Row> adverseEvents, TableStreams out, Monitoring m) {
         DataStream<Row> drift = FeatureDrift.build(featureRows, featureColumns, routes, types.rowType(FeatureDrift.TABLE),
-                FeatureDrift.Settings.defaults());
+                m.drift());
         LivePerformance.Output live = LivePerformance.build(predictions, adverseEvents,
-                types.rowType(LivePerformance.PERFORMANCE_TABLE), types.rowType(LivePerformance.OUTCOMES_TABLE),
-                LivePerformance.Settings.defaults());
+                types.rowType(LivePerformance.PERFORMANCE_TABLE), types.rowType(LivePerformance.OUTCOMES_TABLE), m.live());
         if (out != null) {
             out.write(FeatureDrift.TABLE, drift);
             out.write(LivePerformance.PERFORMANCE_TABLE, live.performance());
@@ -298,7 +311,7 @@ public final class PipelineJobs {
                 features.rowType(FeatureJob.FEATURES_TABLE), routes, policy, false);
         ScoringJob.write(out, features, sinks);
         writeModelMonitoring(features, rows, features.columnNames(FeatureJob.FEATURES_TABLE), routes, out.predictions(),
-                lake.readChanges(EventKind.ADVERSE_EVENTS.silverTable()), features);
+                lake.readChanges(EventKind.ADVERSE_EVENTS.silverTable()), features, Monitoring.defaults());
         features.attach();
         return env.executeAsync(SCORING_JOB);
     }

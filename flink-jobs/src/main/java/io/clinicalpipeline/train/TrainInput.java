@@ -138,8 +138,8 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
     }
 
     /**
-     * Reads a Paimon table. A training set built by {@code features training-set} keeps its time-based split
-     * (train and validation rows train, test rows test); any other table is split at random by row content.
+     * Reads a Paimon table. A training set built by {@code features training-set} keeps its split (by time,
+     * patient or both: train and validation rows train, test rows test); any other table is split at random by row content.
      */
     public static TrainInput paimon(StreamTableEnvironment tEnv, Lakehouse lake, String database, String tableName,
                                     Labels labels) throws Exception {
@@ -201,7 +201,7 @@ public record TrainInput(Table table, List<String> candidates, String describe, 
             out.setField(row.getArity() + 2, label == null ? "missing label" : null);
             return out;
         }, rowType).name("label and split"));
-        return new TrainInput(labelled.select(selection(candidates)), candidates, database + "." + tableName + (timeSplit ? " (time-based split)" : ""), lineage);
+        return new TrainInput(labelled.select(selection(candidates)), candidates, database + "." + tableName + (timeSplit ? " (its dataset_split)" : ""), lineage);
     }
 
     private static Expression[] selection(List<String> candidates) {

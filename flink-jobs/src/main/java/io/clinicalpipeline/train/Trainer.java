@@ -74,7 +74,7 @@ public final class Trainer {
                            String baseline, double baselineThreshold, List<Map<String, Double>> grid, int folds,
                            long localRows) {}
 
-    /** One grid point's cross-validated AUROC: per held-out fold and their mean. */
+    /** One grid point's cross-validated AUROC: per held-out fold, and the mean of those with both classes. */
     public record CvResult(Map<String, Double> params, double[] foldAuroc, double meanAuroc) {}
 
     /**
@@ -173,7 +173,9 @@ public final class Trainer {
         List<CvResult> cv = List.of();
         if (search.folds() > 1) {
             cv = crossValidate(search.subsample() ? engine.sample(DEFAULT_SEARCH_ROWS) : engine, s, search, chosen);
-            CvResult best = cv.stream().max(java.util.Comparator.comparingDouble(CvResult::meanAuroc)).orElseThrow();
+            // A point whose every fold lacked a class has no mean; it must not win by NaN sorting above every number.
+            CvResult best = cv.stream().max(java.util.Comparator.comparingDouble(r -> Double.isNaN(r.meanAuroc())
+                    ? Double.NEGATIVE_INFINITY : r.meanAuroc())).orElseThrow();
             chosen.putAll(best.params());
             LOG.info("cross-validation chose {} (mean AUROC {})", chosen, String.format("%.4f", best.meanAuroc()));
         }
@@ -246,7 +248,9 @@ public final class Trainer {
                 aurocs[f] = BinaryMetrics.of(held.scores(), held.labels(), s.threshold()).auroc();
                 LOG.info("cross-validation {} fold {}/{}: AUROC {}", params, f + 1, k, String.format("%.4f", aurocs[f]));
             }
-            results.add(new CvResult(Map.copyOf(point), aurocs, Arrays.stream(aurocs).average().orElseThrow()));
+            // A fold without positives (few outcomes, whole patients per fold) has no AUROC; the others still measure.
+            results.add(new CvResult(Map.copyOf(point), aurocs,
+                    Arrays.stream(aurocs).filter(a -> !Double.isNaN(a)).average().orElse(Double.NaN)));
         }
         return results;
     }

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its own window.
  */
 class FeatureDriftTest {
-    private static final String[] COLUMNS = {"patient_id", "x", "ward"};
+    private static final String[] COLUMNS = {"patient_id", "event_time", "x", "ward"};
+    private static final LocalDateTime T0 = LocalDateTime.of(2026, 3, 1, 0, 0);
 
     @Test
     void aShiftedFeatureDriftsAndAnUnchangedOneDoesNot(@TempDir Path dir) throws Exception {
@@ -47,6 +50,10 @@ class FeatureDriftTest {
         assertTrue((double) stable.get("x").getField(4) < 0.05, "same distribution: " + stable.get("x"));
         assertTrue((double) stable.get("x").getField(5) < 0.1, "same distribution: " + stable.get("x"));
         assertEquals(1000L, stable.get("x").getField(3), "the window holds the last 1,000 rows");
+        LocalDateTime start = (LocalDateTime) stable.get("x").getField(9);
+        LocalDateTime end = (LocalDateTime) stable.get("x").getField(10);
+        assertEquals(999, Duration.between(start, end).toMinutes(), "the window's event times span its 1,000 rows, a minute apart");
+        assertTrue(!end.isAfter(T0.plusMinutes(1999)) && start.isAfter(T0), start + " to " + end);
     }
 
     @Test
@@ -101,7 +108,7 @@ class FeatureDriftTest {
         SplittableRandom random = new SplittableRandom(seed);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            rows.add(Row.of("p" + (i % 50), x.applyAsDouble(random.nextDouble()), i % 2 == 0 ? "a" : "b"));
+            rows.add(Row.of("p" + (i % 50), T0.plusMinutes(i), x.applyAsDouble(random.nextDouble()), i % 2 == 0 ? "a" : "b"));
         }
         return rows;
     }

@@ -59,7 +59,7 @@ class IngestRestartIT {
 
             // Produced while ingest is down: must be picked up after the restore, once.
             produce(writer, new GeneratorConfig(15, Duration.ofHours(1), 22, first.start().plusSeconds(7200),
-                    0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.1), sent);
+                    0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.1, null, 1), sent);
             writer.close();
             assertTrue(sent.size() > firstBatch);
 

@@ -38,9 +38,9 @@ class OnlineFaultsIT {
      * deteriorate, so that alerts are raised and cleared across the fault.
      */
     private static final GeneratorConfig BEFORE = new GeneratorConfig(20, Duration.ofHours(2), 31, GeneratorConfig.DEFAULT_START,
-            0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.5);
+            0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.5, null, 1);
     private static final GeneratorConfig AFTER = new GeneratorConfig(20, Duration.ofHours(1), 32,
-            BEFORE.start().plus(BEFORE.duration()), 0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.5);
+            BEFORE.start().plus(BEFORE.duration()), 0.01, 0.02, 0.005, 0.005, 0.005, 0.003, 0.1, 0.5, null, 1);
 
     private static Path dataDir;
     private static LocalRuntime runtime;

@@ -66,11 +66,17 @@ final class OnlineRun implements AutoCloseable {
     private final Path checkpoints;
     private final String alertsTopic;
     private JobClient job;
+    private PipelineJobs.Monitoring monitoring = PipelineJobs.Monitoring.defaults();
     private long produced;
     private Map<List<Object>, List<Object>> batchRows;
     private Map<String, List<Object>> newestBatchRows;
 
     OnlineRun(LocalRuntime runtime, Path dataDir, String name, int redisDb) throws Exception {
+        this(runtime, dataDir, name, redisDb, true);
+    }
+
+    /** @param testModel register and promote the test model first; without it the registry starts empty */
+    OnlineRun(LocalRuntime runtime, Path dataDir, String name, int redisDb, boolean testModel) throws Exception {
         this.runtime = runtime;
         Topics topics = SharedRuntime.topics(name);
         Lakehouse lake = new Lakehouse(Files.createDirectories(dataDir.resolve(name + "-warehouse")).toString());
@@ -81,10 +87,25 @@ final class OnlineRun implements AutoCloseable {
         this.alertsTopic = name + "-alerts";
         lake.createTables(DB);
         this.catalog = lake.openCatalog();
-        ModelRegistry registry = new ModelRegistry(catalog, DB);
         this.modelPath = Files.createDirectories(dataDir.resolve(name + "-models")).resolve("v1").toUri().toString();
-        TestModels.registerNews2Model(runtime, registry, modelPath, 1, 21);
-        registry.promote(1, ModelVersion.PRODUCTION, 0, "online test");
+        if (testModel) {
+            ModelRegistry registry = new ModelRegistry(catalog, DB);
+            TestModels.registerNews2Model(runtime, registry, modelPath, 1, 21);
+            registry.promote(1, ModelVersion.PRODUCTION, 0, "online test");
+        }
+    }
+
+    /** The drift and live performance windows of the runs {@link #start}ed from now. */
+    void monitor(PipelineJobs.Monitoring settings) {
+        this.monitoring = settings;
+    }
+
+    JobSettings settings() {
+        return settings;
+    }
+
+    Catalog catalog() {
+        return catalog;
     }
 
     String redisUri() {
@@ -118,7 +139,8 @@ final class OnlineRun implements AutoCloseable {
         return PipelineJobs.startOnline(environments, settings,
                 new FeatureJob.Settings(Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofSeconds(2),
                         RedisFeatureSink.standard(redisUri, Duration.ofHours(1), Duration.ofMillis(50))),
-                ALERT_OFTEN, new ScoringJob.Sinks(redisUri, Duration.ofHours(1), runtime.bootstrap(), alertsTopic), true);
+                ALERT_OFTEN, new ScoringJob.Sinks(redisUri, Duration.ofHours(1), runtime.bootstrap(), alertsTopic), true,
+                monitoring);
     }
 
     /** Silver has accounted for {@code records} records (of the {@link #produce}d ones). */
