@@ -94,9 +94,13 @@ public final class FeatureJob {
                                Settings settings) {
         Duration outOfOrderness = settings.outOfOrderness();
         Duration quietAfter = settings.quietAfter();
+        // Watermarks follow event time, which the feature operator's timers and lateness checks read from the events;
+        // the records keep the timestamp they came with, the Kafka record's on the online path, so that the Redis
+        // sinks can measure Kafka append -> write (from Paimon there is none).
         WatermarkStrategy<PatientEvent> watermarks = WatermarkStrategy
-                .<PatientEvent>forGenerator(ctx -> new QuietFlushWatermarks<>(outOfOrderness, quietAfter, System::nanoTime))
-                .withTimestampAssigner((e, previous) -> e.eventTime);
+                .<PatientEvent>forGenerator(ctx -> new QuietFlushWatermarks<>(e -> e.eventTime, outOfOrderness, quietAfter,
+                        System::nanoTime))
+                .withTimestampAssigner((e, previous) -> previous);
         List<DataStream<PatientEvent>> inputs = new ArrayList<>();
         for (EventKind kind : EventKind.values()) {
             String eventKind = INPUTS.get(kind);

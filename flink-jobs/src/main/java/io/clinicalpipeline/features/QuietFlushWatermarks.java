@@ -6,6 +6,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Bounded out-of-orderness while events flow; once the input has been quiet for {@code quietAfter} of
@@ -16,6 +17,7 @@ import java.util.function.LongSupplier;
  */
 public final class QuietFlushWatermarks<T> implements WatermarkGenerator<T> {
 
+    private final ToLongFunction<T> eventTime;
     private final long outOfOrdernessMillis;
     private final long quietAfterNanos;
     private final LongSupplier nanoClock;
@@ -24,7 +26,13 @@ public final class QuietFlushWatermarks<T> implements WatermarkGenerator<T> {
     private long lastEmitted = Long.MIN_VALUE;
     private boolean idle;
 
-    public QuietFlushWatermarks(Duration outOfOrderness, Duration quietAfter, LongSupplier nanoClock) {
+    /**
+     * @param eventTime an event's time, read from the event itself: the record's timestamp may be another clock's (the
+     *                  feature job keeps the Kafka append time there, for the sinks to measure latency from)
+     */
+    public QuietFlushWatermarks(ToLongFunction<T> eventTime, Duration outOfOrderness, Duration quietAfter,
+                                LongSupplier nanoClock) {
+        this.eventTime = eventTime;
         this.outOfOrdernessMillis = outOfOrderness.toMillis();
         this.quietAfterNanos = quietAfter.toNanos();
         this.nanoClock = nanoClock;
@@ -33,7 +41,7 @@ public final class QuietFlushWatermarks<T> implements WatermarkGenerator<T> {
 
     @Override
     public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-        newest = Math.max(newest, eventTimestamp);
+        newest = Math.max(newest, eventTime.applyAsLong(event));
         lastEventNanos = nanoClock.getAsLong();
         if (idle) {
             // Emitting, even an old watermark, is what makes an idle output active again.

@@ -90,6 +90,7 @@ public class RedisHashSink<T> implements Sink<T> {
         private final Counter refused;
         private final Counter coalesced;
         private final Histogram eventToWrite;
+        private final Histogram appendToWrite;
         /** Read by the metric reporter's thread. */
         private volatile long newestWritten = Long.MIN_VALUE;
         /** Bumped by every flush, so a timer set for an earlier buffer does not flush a newer one early. */
@@ -107,6 +108,8 @@ public class RedisHashSink<T> implements Sink<T> {
             this.coalesced = metrics.counter(metricPrefix + "UpdatesCoalesced");
             metrics.gauge(metricPrefix + "Retries", (Gauge<Long>) store::retries);
             this.eventToWrite = metrics.histogram(metricPrefix + "EventToWriteMillis",
+                    new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+            this.appendToWrite = metrics.histogram(metricPrefix + "AppendToWriteMillis",
                     new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
             metrics.gauge(metricPrefix + "FreshnessMillis", (Gauge<Double>) () -> newestWritten == Long.MIN_VALUE
                     ? Double.NaN : (double) (System.currentTimeMillis() - newestWritten));
@@ -131,7 +134,8 @@ public class RedisHashSink<T> implements Sink<T> {
             }
             // At an equal time the later row wins, as it would written one after the other (a correction).
             if (buffered == null || eventTime >= buffered.eventTime()) {
-                buffer.put(patientId, new Buffered<>(eventTime, value));
+                Long appended = context.timestamp();
+                buffer.put(patientId, new Buffered<>(eventTime, appended == null ? Long.MIN_VALUE : appended, value));
             }
             if (buffer.size() >= batchSize) {
                 flush(false);
@@ -151,9 +155,12 @@ public class RedisHashSink<T> implements Sink<T> {
             refused.inc(buffer.size() - applied);
             long now = System.currentTimeMillis();
             long newest = newestWritten;
-            for (RedisFeatureStore.Update u : updates) {
-                eventToWrite.update(now - u.eventTime());
-                newest = Math.max(newest, u.eventTime());
+            for (Buffered<T> b : buffer.values()) {
+                eventToWrite.update(now - b.eventTime());
+                newest = Math.max(newest, b.eventTime());
+                if (b.appendedAt() > 0) {
+                    appendToWrite.update(now - b.appendedAt());
+                }
             }
             newestWritten = newest;
             buffer.clear();
@@ -165,5 +172,6 @@ public class RedisHashSink<T> implements Sink<T> {
         }
     }
 
-    private record Buffered<T>(long eventTime, T value) {}
+    /** @param appendedAt the record's timestamp: the Kafka append time of the event behind it, or MIN_VALUE */
+    private record Buffered<T>(long eventTime, long appendedAt, T value) {}
 }

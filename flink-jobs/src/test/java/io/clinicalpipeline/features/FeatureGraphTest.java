@@ -4,9 +4,12 @@ import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.lake.TableTypes;
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.types.Row;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -74,5 +77,45 @@ class FeatureGraphTest {
         assertEquals(15, ((Number) byKey.get("P1@" + T0.plusHours(1)).getField(news2)).intValue());
         assertEquals(FeatureCalculator.VERSION, byKey.get("P2@" + T0.plusMinutes(30)).getField(2));
         assertEquals(0, out.late().executeAndCollect(100).size());
+    }
+
+    /**
+     * On the online path the records keep the timestamp they came with (the Kafka record's), not event time: the
+     * Redis sinks measure Kafka append -> write from it, while timers and watermarks take event time from the events.
+     */
+    @Test
+    void rowsEmittedOnArrivalCarryTheirEventsRecordTimestamp() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        TableTypes types = TableTypes.fromDdl();
+        List<Row> rows = List.of(vitals("P1", T0, 75, 120, 16, 97, 37.0, "A", 1),
+                vitals("P1", T0.plusHours(1), 120, 100, 25, 91, 39.5, "C", 2),
+                vitals("P2", T0.plusMinutes(30), 75, 120, 16, 97, 37.0, "A", 3));
+        Map<EventKind, DataStream<Row>> inputs = new EnumMap<>(EventKind.class);
+        for (EventKind kind : FeatureJob.INPUTS.keySet()) {
+            List<Row> of = kind == EventKind.VITALS ? rows : List.of();
+            inputs.put(kind, env.fromCollection(of, types.rowType(kind.silverTable()))
+                    .assignTimestampsAndWatermarks(WatermarkStrategy.<Row>noWatermarks()
+                            .withTimestampAssigner((r, previous) -> appendedAt((Long) r.getField("kafka_offset")))));
+        }
+        FeatureJob.Output out = FeatureJob.build(inputs, types::rowType, new FeatureJob.Settings(Duration.ofSeconds(5),
+                Duration.ofHours(24), Duration.ofSeconds(5), Duration.ofSeconds(15), null).onArrival());
+        Map<String, Long> stamps = new TreeMap<>();
+        for (String stamped : out.features().process(new ProcessFunction<Row, String>() {
+            @Override
+            public void processElement(Row row, Context ctx, Collector<String> collector) {
+                collector.collect(row.getField(0) + "@" + row.getField(1) + "=" + ctx.timestamp());
+            }
+        }).executeAndCollect(100)) {
+            String[] kv = stamped.split("=");
+            stamps.put(kv[0], Long.parseLong(kv[1]));
+        }
+        assertEquals(Map.of("P1@" + T0, appendedAt(1), "P1@" + T0.plusHours(1), appendedAt(2),
+                "P2@" + T0.plusMinutes(30), appendedAt(3)), stamps);
+    }
+
+    /** A Kafka append time of its own per record, far from the simulated event times. */
+    private static long appendedAt(long offset) {
+        return 1_800_000_000_000L + offset * 1000;
     }
 }

@@ -31,20 +31,22 @@ class QuietFlushWatermarksTest {
         }
     };
 
-    private final QuietFlushWatermarks<String> generator =
-            new QuietFlushWatermarks<>(Duration.ofMillis(100), Duration.ofSeconds(5), () -> now);
+    /** Events are their own event time; the record timestamp passed beside them is another clock's, and is ignored. */
+    private final QuietFlushWatermarks<Long> generator =
+            new QuietFlushWatermarks<>(e -> e, Duration.ofMillis(100), Duration.ofSeconds(5), () -> now);
+    private static final long APPENDED = 1_800_000_000_000L;
 
     @Test
     void staysBehindTheNewestEventWhileEventsFlow() {
-        generator.onEvent("a", 1_000, output);
-        generator.onEvent("b", 900, output);
+        generator.onEvent(1_000L, APPENDED, output);
+        generator.onEvent(900L, APPENDED, output);
         generator.onPeriodicEmit(output);
         assertEquals(List.of("wm 899"), emitted);
     }
 
     @Test
     void catchesUpWithTheNewestEventAndGoesIdleWhenQuiet() {
-        generator.onEvent("a", 1_000, output);
+        generator.onEvent(1_000L, APPENDED, output);
         generator.onPeriodicEmit(output);
         now += Duration.ofSeconds(5).toNanos();
         generator.onPeriodicEmit(output);
@@ -61,10 +63,10 @@ class QuietFlushWatermarksTest {
 
     @Test
     void anEventAfterIdlenessMakesTheInputActiveAgain() {
-        generator.onEvent("a", 1_000, output);
+        generator.onEvent(1_000L, APPENDED, output);
         now += Duration.ofSeconds(5).toNanos();
         generator.onPeriodicEmit(output);
-        generator.onEvent("b", 2_000, output);
+        generator.onEvent(2_000L, APPENDED, output);
         generator.onPeriodicEmit(output);
         assertEquals(List.of("wm 1000", "idle", "wm 1000", "wm 1899"), emitted);
     }
