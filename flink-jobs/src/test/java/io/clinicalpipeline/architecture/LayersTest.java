@@ -22,7 +22,7 @@ class LayersTest {
     static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Command line").definedBy("io.clinicalpipeline.cli..")
             .layer("Applications").definedBy("io.clinicalpipeline.demo..", "io.clinicalpipeline.bench..",
-                    "io.clinicalpipeline.simulation..", "io.clinicalpipeline.retrain..")
+                    "io.clinicalpipeline.simulation..", "io.clinicalpipeline.retrain..", "io.clinicalpipeline.serving..")
             .layer("Wiring").definedBy("io.clinicalpipeline.jobs..")
             .layer("Graphs").definedBy("io.clinicalpipeline.ingest..", "io.clinicalpipeline.silver..",
                     "io.clinicalpipeline.features..", "io.clinicalpipeline.scoring..", "io.clinicalpipeline.train..",
