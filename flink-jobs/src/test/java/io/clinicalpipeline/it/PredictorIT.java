@@ -1,5 +1,7 @@
 package io.clinicalpipeline.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.online.OnlineFeatureStore;
@@ -8,7 +10,10 @@ import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.LocalRuntime;
+import io.clinicalpipeline.runtime.Ports;
 import io.clinicalpipeline.scoring.RiskPolicy;
+import io.clinicalpipeline.scoring.ScoringJob;
+import io.clinicalpipeline.serving.PredictionServer;
 import io.clinicalpipeline.serving.Predictor;
 import io.clinicalpipeline.serving.ServedModels;
 import org.apache.paimon.catalog.Catalog;
@@ -16,6 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +50,7 @@ class PredictorIT {
     private static final String DB = "serving";
     private static final Instant VALID_AT = Instant.parse("2026-03-01T08:00:00Z");
     private static final int PATIENTS = 40;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Catalog catalog;
     private static ModelRegistry registry;
@@ -168,6 +178,117 @@ class PredictorIT {
             Await.until(() -> watched.current().production() != null, Duration.ofSeconds(30),
                     () -> "the watch to load the promoted version");
             assertEquals(1, predictor.forPatient("S0001").orElseThrow().modelVersion());
+        }
+    }
+
+    // The HTTP service over the same core: a real client against a real server.
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static HttpResponse<String> call(PredictionServer server, String method, String path, String body, String token)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.address() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static PredictionServer server(String redisUri, String token) throws Exception {
+        return PredictionServer.start(new PredictionServer.Settings("127.0.0.1", 0, 4, token),
+                new Predictor(new OnlineFeatureStore(redisUri), models, RiskPolicy.defaults(), Duration.ofMinutes(5),
+                        Clock.systemUTC()), models,
+                new RedisFeatureStore(redisUri, ScoringJob.RISK_KEY_PREFIX, Duration.ZERO, 1, Duration.ofMillis(1)));
+    }
+
+    @Test
+    void predictOverHttpReturnsTheScoreItsModelAndTheFeaturesAge() throws Exception {
+        serve(1, 2, 0);
+        try (PredictionServer server = server(SharedRuntime.get().redisUri() + "/12", null)) {
+            HttpResponse<String> byPatient = call(server, "POST", "/predict", "{\"patient_id\": \"S0003\"}", null);
+            assertEquals(200, byPatient.statusCode(), byPatient.body());
+            JsonNode body = JSON.readTree(byPatient.body());
+            assertEquals(SCORERS.get(1L).score(WRITTEN.get("S0003")::get), body.get("score").asDouble(), 0.0);
+            assertEquals(1, body.get("model").get("version").asLong());
+            assertEquals("production", body.get("model").get("role").asText());
+            assertEquals(VALID_AT.toString(), body.get("features_valid_at").asText());
+            assertTrue(body.get("stale").asBoolean(), "features from March are old: " + body);
+            assertTrue(body.get("latency_ms").asDouble() >= 0);
+
+            HttpResponse<String> byValues = call(server, "POST", "/predict",
+                    "{\"features\": {\"news2_total\": 9, \"heart_rate_1h_mean\": 111.5}}", null);
+            assertEquals(200, byValues.statusCode(), byValues.body());
+            assertEquals(SCORERS.get(1L).score(Map.<String, Object>of("news2_total", 9, "heart_rate_1h_mean", 111.5)::get),
+                    JSON.readTree(byValues.body()).get("score").asDouble(), 0.0);
+
+            assertEquals(200, call(server, "GET", "/ready", null, null).statusCode());
+            assertEquals(1, JSON.readTree(call(server, "GET", "/models", null, null).body()).get("production").get("version").asLong());
+        }
+    }
+
+    @Test
+    void badInputIsA400NamingTheFieldAndAnUnknownPatientA404() throws Exception {
+        serve(1, 2, 0);
+        try (PredictionServer server = server(SharedRuntime.get().redisUri() + "/12", null)) {
+            Map<String, String> bad = new LinkedHashMap<>();
+            bad.put("{oops", "malformed JSON");
+            bad.put("{\"features\": {\"heart_rate_1h_mean\": NaN}}", "malformed JSON");
+            bad.put("{\"patient\": \"S0001\"}", "unknown field 'patient'");
+            bad.put("{\"patient_id\": 7}", "'patient_id' must be a non-empty string");
+            bad.put("{\"patient_id\": \"S0001\", \"features\": {}}", "exactly one of patient_id and features");
+            bad.put("{\"features\": {\"heart_rate\": 80}}", "'heart_rate' is not a feature");
+            bad.put("{\"features\": {\"heart_rate_1h_mean\": \"fast\"}}", "'heart_rate_1h_mean' must be a number");
+            bad.put("{\"features\": {\"news2_total\": [1]}}", "'news2_total' must be a number, a boolean, a string or null");
+            for (Map.Entry<String, String> e : bad.entrySet()) {
+                HttpResponse<String> r = call(server, "POST", "/predict", e.getKey(), null);
+                assertEquals(400, r.statusCode(), e.getKey() + " -> " + r.body());
+                assertTrue(JSON.readTree(r.body()).get("error").asText().contains(e.getValue()), e.getKey() + " -> " + r.body());
+            }
+            assertEquals(404, call(server, "POST", "/predict", "{\"patient_id\": \"nobody\"}", null).statusCode());
+            assertEquals(404, call(server, "GET", "/patients/nobody/risk", null, null).statusCode());
+            assertEquals(405, call(server, "GET", "/predict", null, null).statusCode());
+        }
+    }
+
+    @Test
+    void theStoredStreamingScoreIsServedAsStored() throws Exception {
+        String uri = SharedRuntime.get().redisUri() + "/12";
+        try (RedisFeatureStore stored = new RedisFeatureStore(uri, ScoringJob.RISK_KEY_PREFIX, Duration.ofHours(1), 3,
+                Duration.ofMillis(50)); PredictionServer server = server(uri, null)) {
+            stored.write(List.of(new RedisFeatureStore.Update("S0002", VALID_AT.toEpochMilli(), Map.of("score", "0.8125",
+                    "risk_band", "HIGH", "model_version", "2", "model_name", "deterioration", "role", "challenger"))));
+            JsonNode body = JSON.readTree(call(server, "GET", "/patients/S0002/risk", null, null).body());
+            assertEquals(0.8125, body.get("score").asDouble(), 0.0);
+            assertEquals("HIGH", body.get("risk_band").asText());
+            assertEquals(2, body.get("model_version").asLong());
+            assertEquals(VALID_AT.toString(), body.get("event_time").asText());
+        }
+    }
+
+    @Test
+    void aBearerTokenGuardsEveryRouteButHealth() throws Exception {
+        serve(1, 2, 0);
+        try (PredictionServer server = server(SharedRuntime.get().redisUri() + "/12", "s3cret")) {
+            assertEquals(200, call(server, "GET", "/health", null, null).statusCode());
+            assertEquals(401, call(server, "GET", "/ready", null, null).statusCode());
+            assertEquals(401, call(server, "POST", "/predict", "{\"patient_id\": \"S0001\"}", "wrong").statusCode());
+            assertEquals(200, call(server, "POST", "/predict", "{\"patient_id\": \"S0001\"}", "s3cret").statusCode());
+        }
+    }
+
+    @Test
+    void withoutRedisPredictAndReadyAre503() throws Exception {
+        serve(1, 2, 0);
+        try (PredictionServer server = server("redis://127.0.0.1:" + Ports.free(), null)) {
+            HttpResponse<String> predict = call(server, "POST", "/predict", "{\"patient_id\": \"S0001\"}", null);
+            assertEquals(503, predict.statusCode(), predict.body());
+            assertTrue(predict.body().contains("Redis"), predict.body());
+            HttpResponse<String> ready = call(server, "GET", "/ready", null, null);
+            assertEquals(503, ready.statusCode());
+            assertFalse(JSON.readTree(ready.body()).get("redis").asBoolean());
+            assertEquals(200, call(server, "POST", "/predict",
+                    "{\"features\": {\"news2_total\": 3}}", null).statusCode(), "values given need no Redis");
         }
     }
 }
