@@ -210,44 +210,35 @@ public final class Retrain {
         return scores.compare(p != null);
     }
 
-    /** The test rows' labels and scores, grown as they are read. */
+    /** One test row: its label, both models' scores, NEWS2 (-1 when missing: ranks lowest) and its patient. */
+    private record Scored(double label, double candidate, double production, double news2, String patient) {}
+
+    /** The test rows as read. */
     private static final class Scores {
-        private double[] labels = new double[1024];
-        private double[] candidate = new double[1024];
-        private double[] production = new double[1024];
-        private double[] news2 = new double[1024];
-        private final List<String> patients = new ArrayList<>();
+        private final List<Scored> rows = new ArrayList<>();
 
         void add(double label, double c, double p, double n, String patient) {
-            int i = patients.size();
-            if (i == labels.length) {
-                labels = Arrays.copyOf(labels, 2 * i);
-                candidate = Arrays.copyOf(candidate, 2 * i);
-                production = Arrays.copyOf(production, 2 * i);
-                news2 = Arrays.copyOf(news2, 2 * i);
-            }
-            labels[i] = label;
-            candidate[i] = c;
-            production[i] = p;
-            news2[i] = n;
-            patients.add(patient);
+            rows.add(new Scored(label, c, p, n, patient));
+        }
+
+        private double[] column(java.util.function.ToDoubleFunction<Scored> f) {
+            return rows.stream().mapToDouble(f).toArray();
         }
 
         Comparison compare(boolean withProduction) {
-            int n = patients.size();
-            double[] y = Arrays.copyOf(labels, n);
-            double[] c = Arrays.copyOf(candidate, n);
+            double[] y = column(Scored::label);
+            double[] c = column(Scored::candidate);
             BinaryMetrics cm = BinaryMetrics.of(c, y, 0.5);
-            double news2Auroc = BinaryMetrics.of(Arrays.copyOf(news2, n), y, 5).auroc();
-            String[] groups = patients.toArray(new String[0]);
-            long units = patients.stream().distinct().count();
+            double news2Auroc = BinaryMetrics.of(column(Scored::news2), y, 5).auroc();
+            String[] groups = rows.stream().map(Scored::patient).toArray(String[]::new);
+            long units = Arrays.stream(groups).distinct().count();
             if (!withProduction) {
-                return new Comparison(n, cm.positives(), units, cm.auroc(), null, news2Auroc, null, null);
+                return new Comparison(rows.size(), cm.positives(), units, cm.auroc(), null, news2Auroc, null, null);
             }
-            double[] p = Arrays.copyOf(production, n);
+            double[] p = column(Scored::production);
             double productionAuroc = BinaryMetrics.of(p, y, 0.5).auroc();
             Bootstrap.Result paired = Bootstrap.of(c, p, y, groups, Bootstrap.DEFAULT_RESAMPLES, 42);
-            return new Comparison(n, cm.positives(), units, cm.auroc(), productionAuroc, news2Auroc,
+            return new Comparison(rows.size(), cm.positives(), units, cm.auroc(), productionAuroc, news2Auroc,
                     cm.auroc() - productionAuroc, paired.aurocDifference());
         }
     }

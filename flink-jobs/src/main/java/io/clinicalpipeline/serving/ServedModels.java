@@ -54,6 +54,8 @@ public final class ServedModels implements AutoCloseable {
         Loaded p = load(production, before.production());
         Loaded c = challenger == null ? null : load(challenger, before.challenger());
         current = new Current(p, c);
+        // Versions no longer served are let go: a long-running service sees many promotions.
+        loaded.keySet().retainAll(java.util.Set.of(version(p), version(c)));
         if (version(p) != version(before.production()) || version(c) != version(before.challenger())) {
             LOG.info("event=served_models_changed production={} challenger={} share={}", version(p), version(c),
                     c == null ? 0 : c.version().trafficShare());
