@@ -137,7 +137,7 @@ public final class OnlineBench {
         Lakehouse lake = new Lakehouse(dataDir.resolve("warehouse").toString());
         lake.createTables(DB);
         try (Catalog catalog = lake.openCatalog()) {
-            ScoreBench.registerProduction(runtime, catalog, lake, DB, "lr");
+            ScoreBench.registerProduction(runtime.flink(), catalog, lake, DB, "lr");
         }
         return new JobSettings(runtime.bootstrap(), topics, lake, DB, checkpointInterval,
                 dataDir.resolve("checkpoints").toUri().toString(), Duration.ofHours(168));

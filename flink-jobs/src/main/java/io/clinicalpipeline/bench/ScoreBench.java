@@ -15,6 +15,7 @@ import io.clinicalpipeline.registry.ModelRegistry;
 import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.JobMetrics;
+import io.clinicalpipeline.runtime.LocalFlink;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.runtime.Scratch;
 import io.clinicalpipeline.scoring.BatchScoring;
@@ -69,7 +70,7 @@ public final class ScoreBench {
 
     private static final String DB = "clinical";
     /** The model's inputs: real {@code patient_features} columns of three types. */
-    private static final List<String> COLUMNS = List.of("news2_total", "heart_rate_1h_mean", "respiratory_rate_1h_mean",
+    static final List<String> COLUMNS = List.of("news2_total", "heart_rate_1h_mean", "respiratory_rate_1h_mean",
             "spo2_1h_min", "systolic_bp_1h_mean", "temperature_c_1h_max", "lactate_latest", "creatinine_latest",
             "wbc_latest", "shock_index_last", "age", "gender");
     private static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(1);
@@ -104,7 +105,7 @@ public final class ScoreBench {
                     Duration.ZERO);
             try (Catalog catalog = lake.openCatalog()) {
                 System.out.println("bench: phase 1/4, training and registering the " + algorithm + " model ...");
-                String modelPath = registerProduction(runtime, catalog, lake, DB, algorithm);
+                String modelPath = registerProduction(runtime.flink(), catalog, lake, DB, algorithm);
 
                 System.out.printf(Locale.ROOT, "bench: phase 2/4, writing %,d feature rows of %,d patients ...%n",
                         (long) patients * perPatient, patients);
@@ -247,7 +248,7 @@ public final class ScoreBench {
     }
 
     /** Values of {@link #COLUMNS} for patient p's r-th row: vitals and labs that worsen together with NEWS2. */
-    private static Object[] values(int p, int r) {
+    static Object[] values(int p, int r) {
         SplittableRandom random = new SplittableRandom(p * 1_000_003L + r);
         int news2 = (int) Math.min(15, Math.floor(-Math.log(1 - random.nextDouble()) * 2.5));
         return new Object[] {news2, 75 + 3.0 * news2 + random.nextGaussian() * 8, 16 + 0.8 * news2 + random.nextGaussian() * 2,
@@ -326,11 +327,11 @@ public final class ScoreBench {
     }
 
     /** Trains the bench's model, saves it under the warehouse and makes it version 1 in production; returns its path. */
-    static String registerProduction(LocalRuntime runtime, Catalog catalog, Lakehouse lake, String database, String algorithm)
+    static String registerProduction(LocalFlink flink, Catalog catalog, Lakehouse lake, String database, String algorithm)
             throws Exception {
         ModelRegistry registry = new ModelRegistry(catalog, database);
         String modelPath = ModelRegistry.directory(lake.warehouse(), database, "bench", 1);
-        train(runtime, algorithm, modelPath);
+        train(flink, algorithm, modelPath);
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
         registry.register(new ModelVersion(1, "bench", algorithm, "{}", COLUMNS, COLUMNS, 1, "{}", "{}",
                 modelPath, null, now, ModelVersion.NONE, 0, now));
@@ -339,8 +340,8 @@ public final class ScoreBench {
     }
 
     /** Fits encoder (→ scaler) → classifier on 20,000 rows labelled by a risk that rises with NEWS2 and lactate. */
-    private static void train(LocalRuntime runtime, String algorithm, String path) throws Exception {
-        StreamExecutionEnvironment env = runtime.flink().environment(new Configuration());
+    private static void train(LocalFlink flink, String algorithm, String path) throws Exception {
+        StreamExecutionEnvironment env = flink.environment(new Configuration());
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         List<Row> rows = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.clinicalpipeline.bench.IngestBench;
 import io.clinicalpipeline.bench.IngestSoak;
 import io.clinicalpipeline.bench.OnlineBench;
 import io.clinicalpipeline.bench.ScoreBench;
+import io.clinicalpipeline.bench.ServeBench;
 import io.clinicalpipeline.bench.StateBench;
 import io.clinicalpipeline.bench.TrainBench;
 import io.clinicalpipeline.events.Topics;
@@ -18,18 +19,19 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bin/pipeline bench ingest|ingest-soak|online|state|features|train|score}. Every figure is printed next to a baseline
+ * {@code bin/pipeline bench ingest|ingest-soak|online|state|features|train|score|serve}. Every figure is printed next to a baseline
  * measured in the same run, so the ratio means something on a noisy machine.
  */
-@Command(name = "bench", header = "benchmarks: ingest, ingest-soak, online, state, features, train, score", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
+@Command(name = "bench", header = "benchmarks: ingest, ingest-soak, online, state, features, train, score, serve", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
         + "--data-dir.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Online.class, BenchCommand.State.class,
-                BenchCommand.Features.class, BenchCommand.Train.class, BenchCommand.Score.class})
+                BenchCommand.Features.class, BenchCommand.Train.class, BenchCommand.Score.class, BenchCommand.Serve.class})
 final class BenchCommand extends CommandGroup {
 
     /** Benchmarks commit often, so a run is mostly work rather than waiting for checkpoints. */
@@ -377,6 +379,62 @@ final class BenchCommand extends CommandGroup {
             }
             ScoreBench.run(new ScoreBench.Settings(patients, rowsPerPatient, algorithm, liveRate, liveSeconds, checkpoints.interval,
                     run.dataDir, run.timeout));
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", header = "POST /predict p50/p99 at a fixed rate per concurrency vs a bare HGETALL", description = "Registers "
+            + "a model, writes --patients patients' online features to a local Redis, starts bin/pipeline serve in a JVM "
+            + "of its own and asks it for random patients at --rate requests/s (open loop) from a real HTTP client, for "
+            + "each --concurrency; next to it, HGETALL of the same keys at the same rate and concurrency.")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        RunOptions run;
+
+        @Option(names = "--concurrency", paramLabel = "N,N,...", split = ",", defaultValue = "1,8,32", description = "client "
+                + "connections, one level each")
+        List<Integer> concurrency;
+
+        @Option(names = "--rate", paramLabel = "REQUESTS/S", defaultValue = "1000", description = "requests per second at each level")
+        int rate;
+
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "20", description = "how long each level is measured")
+        int seconds;
+
+        @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "15s", description = "requests at --rate before the "
+                + "first level, to compile both JVMs' hot paths")
+        Duration warmup;
+
+        @Option(names = "--patients", paramLabel = "N", defaultValue = "10000", description = "patients with online features")
+        int patients;
+
+        @Option(names = "--algorithm", paramLabel = "lr|gbt", defaultValue = "gbt", description = "the model served: logistic "
+                + "regression or 50 boosted trees of depth 5")
+        String algorithm;
+
+        @Option(names = "--server-threads", paramLabel = "N", defaultValue = "16", description = "the service's --threads")
+        int serverThreads;
+
+        @Option(names = "--server-jvm-option", paramLabel = "OPTION", description = "an option of the service's JVM, e.g. "
+                + "-XX:StartFlightRecording=filename=serve.jfr to profile it (repeatable)")
+        List<String> serverJvmOptions = new ArrayList<>();
+
+        @Option(names = "--summary", paramLabel = "FILE", description = "also write the figures as JSON")
+        Path summary;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("lr", "gbt").contains(algorithm)) {
+                throw new ParameterException(spec.commandLine(), "--algorithm must be lr or gbt");
+            }
+            if (rate < 1 || seconds < 1 || patients < 1 || concurrency.stream().anyMatch(c -> c < 1)) {
+                throw new ParameterException(spec.commandLine(), "--rate, --seconds, --patients and --concurrency must be positive");
+            }
+            ServeBench.run(new ServeBench.Settings(patients, algorithm, concurrency, rate, Duration.ofSeconds(seconds), warmup,
+                    serverThreads, serverJvmOptions, run.dataDir, summary, run.timeout));
             return 0;
         }
     }

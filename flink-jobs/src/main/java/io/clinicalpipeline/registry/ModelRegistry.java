@@ -39,6 +39,20 @@ public final class ModelRegistry {
         this.database = database;
     }
 
+    /**
+     * The registry table's newest snapshot id, 0 before its first commit. It moves with every registration and
+     * promotion, and reading it costs one small file, where {@link #list} opens every data file: a poller reads
+     * the list only when this has moved.
+     */
+    public long snapshotId() {
+        try {
+            return catalog.getTable(Identifier.create(database, TABLE)).latestSnapshot().map(s -> s.id()).orElse(0L);
+        } catch (Catalog.TableNotExistException e) {
+            throw new IllegalStateException("no table " + database + "." + TABLE + "; run bin/pipeline ingest or demo once "
+                    + "to create the lakehouse tables", e);
+        }
+    }
+
     public List<ModelVersion> list() {
         List<ModelVersion> versions = new ArrayList<>();
         for (List<Object> row : new PaimonCounts(catalog, database).rows(TABLE)) {

@@ -5,15 +5,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.registry.ModelVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,24 +28,42 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code bin/pipeline serve}: the online prediction service over the JDK's HTTP server, JSON in and out.
- * {@code GET /health}, {@code GET /ready}, {@code GET /models}, {@code GET /patients/{id}/risk} (the streaming
- * job's stored score) and {@code POST /predict} with {@code {"patient_id": …}} or {@code {"features": {…}}}.
- * Bad input is a 400 naming the field, an unknown patient a 404, no model or no Redis a 503; with a bearer token
- * every route but {@code /health} asks for it.
+ * {@code bin/pipeline serve}: the online prediction service over the JDK's HTTP server (HTTPS with a keystore), JSON
+ * in and out. {@code GET /health}, {@code GET /ready}, {@code GET /models}, {@code GET /metrics} (Prometheus text),
+ * {@code GET /patients/{id}/risk} (the streaming job's stored score) and {@code POST /predict} with
+ * {@code {"patient_id": …}} or {@code {"features": {…}}}. Bad input is a 400 naming the field, an unknown patient a
+ * 404, no model or no Redis a 503; with a bearer token every route but {@code /health} asks for it.
  */
 public final class PredictionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 1 << 20;
 
-    /** @param bearerToken null: no authentication */
-    public record Settings(String host, int port, int threads, String bearerToken) {}
+    /**
+     * @param maxQueued requests admitted beyond the {@code threads} being served; past that a request is answered 503
+     *                  at once instead of waiting in a queue that only grows
+     * @param bearerToken null: no authentication
+     * @param tls null: plain HTTP
+     */
+    public record Settings(String host, int port, int threads, int maxQueued, String bearerToken, Tls tls) {}
 
-    /** What a route answers: a status and a JSON body. */
-    private record Reply(int status, Object body) {}
+    /** A keystore (PKCS12 or JKS) holding the server's key and certificate chain. */
+    public record Tls(Path keystore, char[] password) {}
+
+    /** What a route answers: a status and a body, JSON unless a content type is given. */
+    private record Reply(int status, Object body, String contentType) {
+        Reply(int status, Object body) {
+            this(status, body, null);
+        }
+    }
 
     /** A 4xx or 5xx with its reason. */
     private static final class Refused extends RuntimeException {
@@ -51,11 +76,16 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService shedding;
+    private volatile Thread shedder;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final int admitted;
     private final Predictor predictor;
     private final ServedModels models;
     private final RedisFeatureStore risk;
     private final String bearerToken;
+    private final ServingMetrics metrics;
 
     private PredictionServer(Settings s, Predictor predictor, ServedModels models, RedisFeatureStore risk) throws IOException {
         // Without it the JDK server's separate header and body writes meet the client's delayed ACK: 40 ms a request.
@@ -64,14 +94,43 @@ public final class PredictionServer implements AutoCloseable {
         this.models = models;
         this.risk = risk;
         this.bearerToken = s.bearerToken();
-        this.server = HttpServer.create(new InetSocketAddress(s.host(), s.port()), 1024);
-        this.workers = Executors.newFixedThreadPool(s.threads(), r -> {
-            Thread t = new Thread(r, "predict-http");
-            t.setDaemon(true);
+        this.admitted = s.threads() + s.maxQueued();
+        this.metrics = new ServingMetrics(models, inFlight::get);
+        InetSocketAddress address = new InetSocketAddress(s.host(), s.port());
+        this.server = s.tls() == null ? HttpServer.create(address, 1024) : https(address, s.tls());
+        this.workers = new ThreadPoolExecutor(s.threads(), s.threads(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                daemon("predict-http"));
+        this.shedding = Executors.newSingleThreadExecutor(r -> {
+            Thread t = daemon("predict-shed").newThread(r);
+            shedder = t;
             return t;
         });
-        server.setExecutor(workers);
+        server.setExecutor(this::admit);
         server.createContext("/", this::handle);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static HttpsServer https(InetSocketAddress address, Tls tls) throws IOException {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(KeyStore.getInstance(tls.keystore().toFile(), tls.password()), tls.password());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            HttpsServer https = HttpsServer.create(address, 1024);
+            https.setHttpsConfigurator(new HttpsConfigurator(context));
+            return https;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IOException("cannot use the TLS keystore " + tls.keystore() + " (" + e.getMessage() + "); it must be "
+                    + "PKCS12 or JKS holding a key and its certificate, e.g. keytool -genkeypair -keyalg EC -storetype "
+                    + "PKCS12 -keystore serve.p12 -dname CN=<host> -ext SAN=dns:<host>", e);
+        }
     }
 
     /** @param risk the streaming job's scores, {@code risk:{patient_id}} */
@@ -79,20 +138,53 @@ public final class PredictionServer implements AutoCloseable {
             throws IOException {
         PredictionServer p = new PredictionServer(s, predictor, models, risk);
         p.server.start();
-        LOG.info("event=serve_started address={} threads={} auth={}", p.address(), s.threads(), s.bearerToken() != null);
+        LOG.info("event=serve_started address={} threads={} max_queued={} auth={} tls={}", p.address(), s.threads(),
+                s.maxQueued(), s.bearerToken() != null, s.tls() != null);
         return p;
     }
 
     public String address() {
         InetSocketAddress a = server.getAddress();
-        return "http://" + a.getHostString() + ":" + a.getPort();
+        return (server instanceof HttpsServer ? "https://" : "http://") + a.getHostString() + ":" + a.getPort();
+    }
+
+    /**
+     * The server's executor. An exchange past the admitted count goes to one shedding thread, which answers it 503 in
+     * microseconds (or serves {@code /health} and {@code /metrics}, which touch neither Redis nor a model), so a
+     * caller under overload gets a fast refusal and a probe still sees the service alive.
+     */
+    private void admit(Runnable exchange) {
+        if (inFlight.incrementAndGet() > admitted) {
+            inFlight.decrementAndGet();
+            shedding.execute(exchange);
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    exchange.run();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
     }
 
     private void handle(HttpExchange ex) throws IOException {
         long started = System.nanoTime();
+        String path = ex.getRequestURI().getPath();
+        String route = routeOf(path);
         Reply reply;
         try {
-            reply = route(ex, started);
+            if (Thread.currentThread() == shedder && !route.equals("/health") && !route.equals("/metrics")) {
+                ex.getResponseHeaders().set("Retry-After", "1");
+                throw new Refused(503, "overloaded: " + admitted + " requests are being served or queued (--threads + "
+                        + "--max-queued); retry shortly");
+            }
+            reply = route(ex, path, started);
         } catch (Refused r) {
             reply = new Reply(r.status, Map.of("error", r.getMessage()));
         } catch (Predictor.NoModel e) {
@@ -100,18 +192,26 @@ public final class PredictionServer implements AutoCloseable {
         } catch (redis.clients.jedis.exceptions.JedisException e) {
             reply = new Reply(503, Map.of("error", "the online store (Redis) is unreachable: " + e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("event=request_failed path={} error=\"{}\"", ex.getRequestURI().getPath(), e.toString());
+            LOG.error("event=request_failed path={} error=\"{}\"", path, e.toString());
             reply = new Reply(500, Map.of("error", "internal error: " + e.getMessage()));
         }
-        byte[] body = JSON.writeValueAsBytes(reply.body());
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        byte[] body = reply.contentType() == null ? JSON.writeValueAsBytes(reply.body()) : (byte[]) reply.body();
+        ex.getResponseHeaders().set("Content-Type", reply.contentType() == null ? "application/json" : reply.contentType());
         ex.sendResponseHeaders(reply.status(), body.length);
         ex.getResponseBody().write(body);
         ex.close();
+        metrics.answered(route, reply.status(), System.nanoTime() - started);
     }
 
-    private Reply route(HttpExchange ex, long started) throws IOException {
-        String path = ex.getRequestURI().getPath();
+    /** The route as a metric label: a patient's id would give every patient a time series of its own. */
+    private static String routeOf(String path) {
+        return switch (path) {
+            case "/health", "/ready", "/models", "/metrics", "/predict" -> path;
+            default -> path.startsWith("/patients/") && path.endsWith("/risk") ? "/patients/{id}/risk" : "other";
+        };
+    }
+
+    private Reply route(HttpExchange ex, String path, long started) throws IOException {
         String method = ex.getRequestMethod();
         if (path.equals("/health")) {
             return get(method, () -> new Reply(200, Map.of("status", "alive")));
@@ -122,6 +222,9 @@ public final class PredictionServer implements AutoCloseable {
         }
         if (path.equals("/models")) {
             return get(method, this::modelsServed);
+        }
+        if (path.equals("/metrics")) {
+            return get(method, () -> new Reply(200, metrics.scrape(), ServingMetrics.CONTENT_TYPE));
         }
         if (path.startsWith("/patients/") && path.endsWith("/risk")) {
             String id = path.substring("/patients/".length(), path.length() - "/risk".length());
@@ -134,7 +237,7 @@ public final class PredictionServer implements AutoCloseable {
             return predict(read(ex), started);
         }
         throw new Refused(404, "no route " + method + " " + path + "; routes: /health, /ready, /models, "
-                + "/patients/{id}/risk, POST /predict");
+                + "/metrics, /patients/{id}/risk, POST /predict");
     }
 
     private static Reply get(String method, java.util.function.Supplier<Reply> answer) {
@@ -303,6 +406,7 @@ public final class PredictionServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         workers.shutdownNow();
+        shedding.shutdownNow();
         LOG.info("event=serve_stopped");
     }
 }

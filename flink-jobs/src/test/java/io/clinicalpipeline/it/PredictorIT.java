@@ -88,7 +88,7 @@ class PredictorIT {
             writer.write(updates);
         }
         store = new OnlineFeatureStore(uri);
-        models = new ServedModels(registry::list);
+        models = ServedModels.following(registry);
     }
 
     @AfterAll
@@ -169,7 +169,7 @@ class PredictorIT {
         Lakehouse lake = new Lakehouse(SharedRuntime.newDirectory("serving-empty").toString());
         lake.createTables(DB);
         try (Catalog empty = lake.openCatalog();
-             ServedModels watched = new ServedModels(new ModelRegistry(empty, DB)::list).watch(Duration.ofMillis(200))) {
+             ServedModels watched = ServedModels.following(new ModelRegistry(empty, DB)).watch(Duration.ofMillis(200))) {
             Predictor predictor = new Predictor(store, watched, RiskPolicy.defaults(), Duration.ofMinutes(5), Clock.systemUTC());
             assertThrows(Predictor.NoModel.class, () -> predictor.forPatient("S0001"));
             ModelRegistry later = new ModelRegistry(empty, DB);
@@ -196,7 +196,7 @@ class PredictorIT {
     }
 
     private static PredictionServer server(String redisUri, String token) throws Exception {
-        return PredictionServer.start(new PredictionServer.Settings("127.0.0.1", 0, 4, token),
+        return PredictionServer.start(new PredictionServer.Settings("127.0.0.1", 0, 4, 16, token, null),
                 new Predictor(new OnlineFeatureStore(redisUri), models, RiskPolicy.defaults(), Duration.ofMinutes(5),
                         Clock.systemUTC()), models,
                 new RedisFeatureStore(redisUri, ScoringJob.RISK_KEY_PREFIX, Duration.ZERO, 1, Duration.ofMillis(1)));
