@@ -7,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The scripts under sql/ (packaged into the job jar) split into statements. The jobs run the very files a
@@ -16,12 +20,29 @@ public final class SqlScripts {
 
     private SqlScripts() {}
 
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
     public static List<String> load(String name, Map<String, String> variables) {
-        String text = read(name);
+        return split(substitute(name, read(name), variables));
+    }
+
+    /**
+     * Fills in {@code ${name}} placeholders; one left without a value is an error naming it, so a template never
+     * runs half filled in.
+     */
+    public static String substitute(String script, String text, Map<String, String> variables) {
         for (Map.Entry<String, String> v : variables.entrySet()) {
             text = text.replace("${" + v.getKey() + "}", v.getValue());
         }
-        return split(text);
+        Set<String> missing = new TreeSet<>();
+        for (Matcher m = PLACEHOLDER.matcher(text); m.find(); ) {
+            missing.add(m.group(1));
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(script + " needs a value for " + String.join(", ", missing.stream()
+                    .map(n -> "${" + n + "}").toList()) + " (bin/pipeline sql: --var " + missing.iterator().next() + "=...)");
+        }
+        return text;
     }
 
     /** Statements end with ';' at the end of a line; '--' comment lines are dropped. */

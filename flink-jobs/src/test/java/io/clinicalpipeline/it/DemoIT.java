@@ -54,15 +54,44 @@ class DemoIT {
         assertTrue(Files.exists(dir.resolve("warehouse/models/clinical/deterioration/v1/report.html")), "the model's report");
         assertTrue(output.contains("bin/pipeline sql --warehouse " + dir.resolve("warehouse").toUri().toString().replaceAll("/$", "")), output);
 
-        // The SQL client command the demo prints works on the tables it wrote.
+        // The SQL client command the demo prints runs every script in sql/ on the tables the demo wrote, in one
+        // session. 00_init is the command's own init file; 20_training_set is the template that the demo's
+        // features training-set step filled in and ran above.
+        java.util.regex.Matcher listed = java.util.regex.Pattern.compile("\n  (P\\d+) +\\S+ +\\d+ +(LOW|LOW_MEDIUM|MEDIUM|HIGH) ")
+                .matcher(output);
+        assertTrue(listed.find(), output);
+        String patient = listed.group(1);
+        StringBuilder every = new StringBuilder();
+        List<String> scripts;
+        try (var files = Files.list(root.resolve("sql"))) {
+            scripts = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".sql"))
+                    .filter(n -> !n.equals("00_init.sql") && !n.equals("20_training_set.sql")).sorted().toList();
+        }
+        for (String script : scripts) {
+            every.append(Files.readString(root.resolve("sql").resolve(script), StandardCharsets.UTF_8)).append('\n');
+        }
+        Path everyScript = Files.writeString(dir.resolve("every.sql"), every.toString());
         Path sqlLog = dir.resolve("sql.log");
         Process sql = new ProcessBuilder(List.of(root.resolve("bin/pipeline").toString(), "sql",
-                "--warehouse", dir.resolve("warehouse").toString(), "--file", root.resolve("sql/10_layer_counts.sql").toString()))
+                "--warehouse", dir.resolve("warehouse").toString(), "--file", everyScript.toString(),
+                "--var", "patient=" + patient, "--var", "snapshot=1"))
                 .directory(root.toFile()).redirectErrorStream(true).redirectOutput(sqlLog.toFile()).start();
-        assertTrue(sql.waitFor(3, TimeUnit.MINUTES), "SQL client did not finish");
+        assertTrue(sql.waitFor(5, TimeUnit.MINUTES), "SQL client did not finish");
         String sqlOutput = Files.readString(sqlLog, StandardCharsets.UTF_8);
+        assertEquals(0, sql.exitValue(), "every script in sql/ runs in the SQL client: " + scripts + "\n" + sqlOutput);
+        assertTrue(scripts.containsAll(List.of("10_layer_counts.sql", "11_quality.sql", "32_model_monitoring.sql",
+                "40_patient_now.sql", "41_news2_high_now.sql", "42_time_travel.sql", "43_model_lineage.sql",
+                "44_feature_catalog.sql")), scripts.toString());
         assertTrue(sqlOutput.matches("(?s).*\\|\\s+bronze \\|\\s+patient-vitals \\|\\s+[1-9][0-9]* \\|.*"), sqlOutput);
         assertTrue(sqlOutput.matches("(?s).*\\|\\s+silver \\|\\s+vitals \\|\\s+[1-9][0-9]* \\|.*"), sqlOutput);
+        assertTrue(sqlOutput.contains("avg_quality"), "11_quality: " + sqlOutput);
+        assertTrue(sqlOutput.matches("(?s).*\\|\\s+" + patient + " \\|[^\\n]*\\|\\s+\\d+ \\|.*"),
+                "40_patient_now: the patient's newest feature row: " + sqlOutput);
+        assertTrue(sqlOutput.matches("(?s).*\\|\\s+\\d+ \\|\\s+APPEND \\|.*"), "42_time_travel: the snapshots: " + sqlOutput);
+        assertTrue(sqlOutput.contains("feature_rows"), "42_time_travel: the table as of snapshot 1: " + sqlOutput);
+        assertTrue(sqlOutput.matches("(?s).*\\|\\s+1 \\|\\s+deterioration \\|[^\\n]*\\|\\s+clinical\\.\\w+ \\|\\s+\\d+ \\|.*"),
+                "43_model_lineage: version 1 and the training set's snapshot: " + sqlOutput);
+        assertTrue(sqlOutput.matches("(?s).*\\|\\s+news2_total \\|\\s+\\d+ \\|\\s+INT \\|.*"), "44_feature_catalog: " + sqlOutput);
 
         JsonNode doc = new ObjectMapper().readTree(new File(summary.toString()));
         assertTrue(doc.get("balanced").asBoolean(), doc.toString());
