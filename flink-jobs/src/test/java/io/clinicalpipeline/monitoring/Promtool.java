@@ -34,7 +34,7 @@ final class Promtool {
         return out;
     }
 
-    /** The path of a Prometheus binary, or a failure that says how to install it. */
+    /** The path of a Debian-packaged tool (prometheus, promtool, docker-compose), or a failure saying how to install it. */
     static String binary(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path candidate = Path.of(dir, name);
@@ -42,6 +42,7 @@ final class Promtool {
                 return candidate.toString();
             }
         }
-        return fail(name + " is not installed: apt-get install -y prometheus (.ci/run installs it), then run the tests again");
+        String pkg = name.equals("docker-compose") ? "docker-compose" : "prometheus";
+        return fail(name + " is not installed: apt-get install -y " + pkg + " (.ci/run installs it), then run the tests again");
     }
 }
