@@ -73,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
     Duration reloadEvery;
 
     @Option(names = "--token-env", paramLabel = "NAME", description = "require Authorization: Bearer <token> on every route "
-            + "but /health, the token read from this environment variable (never from the command line)")
+            + "but the probes /health and /ready, the token read from this environment variable (never from the command line)")
     String tokenEnv;
 
     private String secret(String option, String variable) {

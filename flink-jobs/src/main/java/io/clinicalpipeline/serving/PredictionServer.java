@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in and out. {@code GET /health}, {@code GET /ready}, {@code GET /models}, {@code GET /metrics} (Prometheus text),
  * {@code GET /patients/{id}/risk} (the streaming job's stored score) and {@code POST /predict} with
  * {@code {"patient_id": …}} or {@code {"features": {…}}}. Bad input is a 400 naming the field, an unknown patient a
- * 404, no model or no Redis a 503; with a bearer token every route but {@code /health} asks for it.
+ * 404, no model or no Redis a 503; with a bearer token every route but the probes ({@code /health},
+ * {@code /ready}) asks for it.
  */
 public final class PredictionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionServer.class);
@@ -216,10 +217,11 @@ public final class PredictionServer implements AutoCloseable {
         if (path.equals("/health")) {
             return get(method, () -> new Reply(200, Map.of("status", "alive")));
         }
-        authenticate(ex);
+        // Readiness answers without a token: an orchestrator's probe cannot send one, and it tells only yes or no.
         if (path.equals("/ready")) {
             return get(method, this::ready);
         }
+        authenticate(ex);
         if (path.equals("/models")) {
             return get(method, this::modelsServed);
         }

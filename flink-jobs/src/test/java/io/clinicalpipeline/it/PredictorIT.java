@@ -267,11 +267,13 @@ class PredictorIT {
     }
 
     @Test
-    void aBearerTokenGuardsEveryRouteButHealth() throws Exception {
+    void aBearerTokenGuardsEveryRouteButTheProbes() throws Exception {
         serve(1, 2, 0);
         try (PredictionServer server = server(SharedRuntime.get().redisUri() + "/12", "s3cret")) {
             assertEquals(200, call(server, "GET", "/health", null, null).statusCode());
-            assertEquals(401, call(server, "GET", "/ready", null, null).statusCode());
+            assertEquals(200, call(server, "GET", "/ready", null, null).statusCode(), "a probe sends no token");
+            assertEquals(401, call(server, "GET", "/models", null, null).statusCode());
+            assertEquals(401, call(server, "GET", "/metrics", null, null).statusCode());
             assertEquals(401, call(server, "POST", "/predict", "{\"patient_id\": \"S0001\"}", "wrong").statusCode());
             assertEquals(200, call(server, "POST", "/predict", "{\"patient_id\": \"S0001\"}", "s3cret").statusCode());
         }
