@@ -57,7 +57,7 @@ class DockerComposeTest {
     @Test
     void composeAcceptsIt() throws Exception {
         Path root = Promtool.MONITORING.getParent();
-        Process p = new ProcessBuilder(Promtool.binary("docker-compose"), "-f", "docker-compose.yml", "config", "-q")
+        Process p = new ProcessBuilder(DebianTools.binary("docker-compose"), "-f", "docker-compose.yml", "config", "-q")
                 .directory(root.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "docker-compose config did not finish");

@@ -43,7 +43,7 @@ public final class PrometheusServer implements AutoCloseable {
                 + "rule_files:\n  - " + Promtool.RULES + "\n"
                 + "scrape_configs:\n  - job_name: flink\n    static_configs:\n      - targets: ['" + String.join("', '", targets)
                 + "']\n");
-        Process p = new ProcessBuilder(Promtool.binary("prometheus"), "--config.file=" + config,
+        Process p = new ProcessBuilder(DebianTools.binary("prometheus"), "--config.file=" + config,
                 "--storage.tsdb.path=" + Files.createDirectories(dir.resolve("tsdb")),
                 "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
