@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +53,7 @@ final class SqlCommand implements Callable<Integer> {
         // By default an INSERT is submitted and the client moves on: in a script the session and its mini cluster
         // then close before the job commits, and the row silently never exists.
         init.append("SET 'table.dml-sync' = 'true';\n");
-        Path initFile = Files.createTempFile("clinical-sql-init-", ".sql");
-        initFile.toFile().deleteOnExit();
-        Files.writeString(initFile, init.toString(), StandardCharsets.UTF_8);
+        Path initFile = scratchScript("clinical-sql-init-", init.toString());
         List<String> client = new ArrayList<>(List.of("embedded", "-i", initFile.toString()));
         if (file == null) {
             SqlClient.main(client.toArray(new String[0]));
@@ -71,11 +70,8 @@ final class SqlCommand implements Callable<Integer> {
             System.err.println("sql: " + e.getMessage());
             return 2;
         }
-        Path filled = Files.createTempFile("clinical-sql-", ".sql");
-        filled.toFile().deleteOnExit();
-        Files.writeString(filled, script, StandardCharsets.UTF_8);
         client.add("-f");
-        client.add(filled.toString());
+        client.add(scratchScript("clinical-sql-", script).toString());
         ErrorWatch output = new ErrorWatch(System.out);
         Script.run(client.toArray(new String[0]), output);
         if (output.failed) {
@@ -84,6 +80,13 @@ final class SqlCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** A script for the client to read, gone when this JVM exits. */
+    private static Path scratchScript(String prefix, String text) throws IOException {
+        Path file = Files.createTempFile(prefix, ".sql");
+        file.toFile().deleteOnExit();
+        return Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     /**

@@ -37,4 +37,12 @@ public record RiskPolicy(double mediumAt, double alertAt, double clearBelow) imp
     public static double bucket(String patientId) {
         return StableHash.unit(patientId, 0);
     }
+
+    /**
+     * Whether a challenger with traffic share {@code share} serves this patient: the one rule the streaming job and
+     * the prediction service route by, so a patient gets the same model from both.
+     */
+    public static boolean challenged(String patientId, double share) {
+        return bucket(patientId) < share;
+    }
 }

@@ -171,7 +171,7 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
         ModelRoute challenger = active.challenger();
         String patient = (String) row.getField(patientColumn);
         long eventTime = ((LocalDateTime) row.getField(eventTimeColumn)).toInstant(ZoneOffset.UTC).toEpochMilli();
-        boolean challenged = challenger != null && RiskPolicy.bucket(patient) < challenger.trafficShare;
+        boolean challenged = challenger != null && RiskPolicy.challenged(patient, challenger.trafficShare);
         long now = System.currentTimeMillis();
         Prediction byProduction = prediction(row, patient, eventTime, production, PRODUCTION, !challenged, now);
         out.collect(byProduction);

@@ -64,7 +64,7 @@ public final class Predictor {
             return Optional.empty();
         }
         ServedModels.Loaded challenger = current.challenger();
-        boolean challenged = challenger != null && RiskPolicy.bucket(patientId) < challenger.version().trafficShare();
+        boolean challenged = challenger != null && RiskPolicy.challenged(patientId, challenger.version().trafficShare());
         ServedModels.Loaded model = challenged ? challenger : current.production();
         Map<String, Object> values = features.get().values();
         Duration age = features.get().age(clock.instant());

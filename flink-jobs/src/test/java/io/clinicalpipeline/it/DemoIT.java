@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +59,7 @@ class DemoIT {
         // The SQL client command the demo prints runs every script in sql/ on the tables the demo wrote, in one
         // session. 00_init is the command's own init file; 20_training_set is the template that the demo's
         // features training-set step filled in and ran above.
-        java.util.regex.Matcher listed = java.util.regex.Pattern.compile("\n  (P\\d+) +\\S+ +\\d+ +(LOW|LOW_MEDIUM|MEDIUM|HIGH) ")
+        Matcher listed = Pattern.compile("\n  (P\\d+) +\\S+ +\\d+ +(LOW|LOW_MEDIUM|MEDIUM|HIGH) ")
                 .matcher(output);
         assertTrue(listed.find(), output);
         String patient = listed.group(1);
