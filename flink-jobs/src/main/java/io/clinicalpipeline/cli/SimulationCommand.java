@@ -26,11 +26,16 @@ final class SimulationCommand implements Callable<Integer> {
             + "on 80%% of the patients, and test them and NEWS2 on the rest")
     List<String> models = List.of();
 
+    @Option(names = "--folds", paramLabel = "K", defaultValue = "1", description = "1: test the models on one 20%% "
+            + "split of the patients; K of 2 or more: fit each model K times, each testing a K-th of the patients, so "
+            + "every patient is tested once (K times the training, narrower intervals); default: ${DEFAULT-VALUE}")
+    int folds;
+
     @Override
     public Integer call() throws Exception {
         SimulationCheck.run(new SimulationCheck.Settings(workload.config(),
                 new SimulatedCohort.Labels(labels.eventTypes, labels.horizon, labels.washout),
-                models.stream().map(Algorithm::of).toList()), System.out);
+                models.stream().map(Algorithm::of).toList(), folds), System.out);
         return 0;
     }
 }

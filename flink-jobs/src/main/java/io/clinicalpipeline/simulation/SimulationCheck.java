@@ -29,10 +29,35 @@ import java.util.Set;
 public final class SimulationCheck {
 
     /**
-     * @param models the algorithms to train with {@code train}'s defaults on 80% of the patients, testing them and
-     *               NEWS2 on the other 20% (none: NEWS2 only)
+     * @param models the algorithms to train with {@code train}'s defaults (none: NEWS2 only)
+     * @param folds  1: train on 80% of the patients and test them and NEWS2 on the other 20%; k of 2 or more: k fits,
+     *               each testing one k-th of the patients, so every patient is tested once by a model that never saw
+     *               them, and the intervals narrow by about the square root of the test patients gained
      */
-    public record Settings(GeneratorConfig workload, SimulatedCohort.Labels labels, List<Algorithm> models) {}
+    public record Settings(GeneratorConfig workload, SimulatedCohort.Labels labels, List<Algorithm> models, int folds) {
+
+        public Settings {
+            if (folds < 1) {
+                throw new IllegalArgumentException("folds must be 1 (one 80/20 split) or more, not " + folds);
+            }
+        }
+    }
+
+    /**
+     * One algorithm's test rows, scored by models that never saw their patients, and measured with NEWS2 on the same
+     * rows; {@code selection} says how each fit chose its hyperparameters (the first fit's, when several).
+     */
+    public record Tested(Evaluation evaluation, double[] scores, double[] labels, String[] patients, int fits,
+                         String selection, long millis) {
+
+        public BinaryMetrics test() {
+            return evaluation.model();
+        }
+
+        public BinaryMetrics baseline() {
+            return evaluation.baseline();
+        }
+    }
 
     /**
      * NEWS2 on every labelled row (with patient-bootstrap intervals and the breakdown by outcome type, as the trainer
@@ -40,7 +65,7 @@ public final class SimulationCheck {
      * test rows.
      */
     public record Report(SimulatedCohort cohort, Map<String, Long> admissionsWithOutcome, Evaluation news2,
-                         Map<Algorithm, Trainer.Result> models, List<Comparison> comparisons, long millis) {}
+                         Map<Algorithm, Tested> models, List<Comparison> comparisons, long millis) {}
 
     /**
      * Two models on the same test rows, resampled by patient together: {@code difference.aurocDifference()} is the
@@ -48,11 +73,15 @@ public final class SimulationCheck {
      */
     public record Comparison(Algorithm first, Algorithm second, double aurocDifference, Bootstrap.Result difference) {}
 
-    /** The labelled rows as a training set split by patient, in the trainer's row layout. */
-    private record Split(List<String> columns, Set<String> numeric, List<Row> train, List<Row> test) {}
+    /**
+     * The labelled rows as a training set split by patient, in the trainer's row layout; {@code testRows} gives each
+     * test row's index in the cohort's rows.
+     */
+    private record Split(List<String> columns, Set<String> numeric, List<Row> train, List<Row> test, int[] testRows) {}
 
     private static final double TEST_PATIENTS = 0.2;
     private static final long SPLIT_SEED = 42;
+    private static final int NEWS2_THRESHOLD = 5;
 
     private SimulationCheck() {}
 
@@ -63,18 +92,14 @@ public final class SimulationCheck {
         SimulatedCohort cohort = SimulatedCohort.generate(w, s.labels());
         Map<String, Long> admissions = cohort.admissionsWithOutcome(s.labels().outcomes());
         Evaluation news2 = news2(cohort);
-        Map<Algorithm, Trainer.Result> models = new LinkedHashMap<>();
+        Map<Algorithm, Tested> models = new LinkedHashMap<>();
         List<Comparison> comparisons = new ArrayList<>();
-        if (!s.models().isEmpty()) {
-            Split split = split(cohort);
-            for (Algorithm algorithm : s.models()) {
-                out.printf("simulation: training %s (train's defaults, in one thread) ...%n", algorithm.description());
-                models.put(algorithm, train(split, cohort.featureNames(), algorithm));
-            }
-            for (int i = 0; i < s.models().size(); i++) {
-                for (int j = i + 1; j < s.models().size(); j++) {
-                    comparisons.add(compare(split, s.models().get(i), s.models().get(j), models));
-                }
+        for (Algorithm algorithm : s.models()) {
+            models.put(algorithm, tested(cohort, algorithm, s.folds(), out));
+        }
+        for (int i = 0; i < s.models().size(); i++) {
+            for (int j = i + 1; j < s.models().size(); j++) {
+                comparisons.add(compare(s.models().get(i), s.models().get(j), models));
             }
         }
         Report report = new Report(cohort, admissions, news2, models, comparisons, System.currentTimeMillis() - started);
@@ -82,8 +107,48 @@ public final class SimulationCheck {
         return report;
     }
 
-    /** The cohort's rows as a training set, 20% of the patients held out for the test. */
-    private static Split split(SimulatedCohort cohort) {
+    /**
+     * Trains with {@code train}'s defaults and tests on unseen patients: once on a 20% test split, or k times with
+     * every patient in one test fold, the folds' scores pooled and measured together with NEWS2 on the same rows.
+     */
+    private static Tested tested(SimulatedCohort cohort, Algorithm algorithm, int folds, PrintStream out) throws Exception {
+        long started = System.currentTimeMillis();
+        if (folds == 1) {
+            out.printf("simulation: training %s (train's defaults, in one thread) ...%n", algorithm.description());
+            Split split = split(cohort, 0, TEST_PATIENTS);
+            Trainer.Result r = train(split, cohort.featureNames(), algorithm);
+            int n = split.testRows().length;
+            double[] labels = new double[n];
+            String[] patients = new String[n];
+            for (int i = 0; i < n; i++) {
+                SimulatedCohort.LabelledRow row = cohort.rows().get(split.testRows()[i]);
+                labels[i] = row.positive() ? 1 : 0;
+                patients[i] = cohort.patients().get(row.patient());
+            }
+            return new Tested(r.evaluation(), r.testScores(), labels, patients, 1, r.selection(),
+                    System.currentTimeMillis() - started);
+        }
+        Column all = news2Column(cohort);
+        double[] scores = new double[all.scores().length];
+        String selection = null;
+        for (int f = 0; f < folds; f++) {
+            out.printf("simulation: training %s, fold %d of %d (train's defaults, in one thread) ...%n",
+                    algorithm.description(), f + 1, folds);
+            Split split = split(cohort, (double) f / folds, (double) (f + 1) / folds);
+            Trainer.Result r = train(split, cohort.featureNames(), algorithm);
+            for (int i = 0; i < split.testRows().length; i++) {
+                scores[split.testRows()[i]] = r.testScores()[i];
+            }
+            selection = selection == null ? r.selection() : selection;
+        }
+        Evaluation pooled = Evaluation.of(scores, all.labels(), 0.5, all.scores(), NEWS2_THRESHOLD, all.patients(),
+                all.outcomes(), Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
+        return new Tested(pooled, scores, all.labels(), all.patients(), folds, selection,
+                System.currentTimeMillis() - started);
+    }
+
+    /** The cohort's rows as a training set, the patients whose split hash lies in [{@code from}, {@code to}) held out. */
+    private static Split split(SimulatedCohort cohort, double from, double to) {
         List<String> features = cohort.featureNames();
         List<String> columns = new ArrayList<>(features);
         columns.addAll(List.of(TrainInput.LABEL, TrainInput.FOLD_KEY, TrainInput.GROUP, TrainInput.OUTCOME));
@@ -92,7 +157,10 @@ public final class SimulationCheck {
                 .forEach(d -> numeric.add(d.name()));
         List<Row> train = new ArrayList<>();
         List<Row> test = new ArrayList<>();
-        for (SimulatedCohort.LabelledRow r : cohort.rows()) {
+        List<Integer> testRows = new ArrayList<>();
+        List<SimulatedCohort.LabelledRow> rows = cohort.rows();
+        for (int i = 0; i < rows.size(); i++) {
+            SimulatedCohort.LabelledRow r = rows.get(i);
             String patient = cohort.patients().get(r.patient());
             Object[] fields = Arrays.copyOf(r.values(), columns.size());
             int at = features.size();
@@ -100,46 +168,55 @@ public final class SimulationCheck {
             fields[at + 1] = StableHash.unit(patient, SPLIT_SEED + 1);
             fields[at + 2] = patient;
             fields[at + 3] = r.outcome();
-            (StableHash.unit(patient, SPLIT_SEED) < TEST_PATIENTS ? test : train).add(Row.of(fields));
+            double unit = StableHash.unit(patient, SPLIT_SEED);
+            if (unit >= from && unit < to) {
+                test.add(Row.of(fields));
+                testRows.add(i);
+            } else {
+                train.add(Row.of(fields));
+            }
         }
-        return new Split(columns, numeric, train, test);
+        return new Split(columns, numeric, train, test, testRows.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** Fitted and tested with the trainer's own local path and defaults. */
     private static Trainer.Result train(Split split, List<String> features, Algorithm algorithm) throws Exception {
         return Trainer.trainLocally(split.columns(), split.numeric(), split.train(), split.test(), new Trainer.Settings(
-                features, List.of(), 50, algorithm, Map.of(), "none", 0.5, "", "news2_total", 5, List.of(), 1,
-                Long.MAX_VALUE));
+                features, List.of(), 50, algorithm, Map.of(), "none", 0.5, "", "news2_total", NEWS2_THRESHOLD, List.of(),
+                1, Long.MAX_VALUE));
     }
 
-    private static Comparison compare(Split split, Algorithm first, Algorithm second, Map<Algorithm, Trainer.Result> models) {
-        Trainer.Result a = models.get(first);
-        Trainer.Result b = models.get(second);
-        int label = split.columns().indexOf(TrainInput.LABEL);
-        int group = split.columns().indexOf(TrainInput.GROUP);
-        double[] labels = split.test().stream().mapToDouble(r -> (double) r.getField(label)).toArray();
-        String[] patients = split.test().stream().map(r -> (String) r.getField(group)).toArray(String[]::new);
-        Bootstrap.Result paired = Bootstrap.of(a.testScores(), b.testScores(), labels, patients,
+    /** Two algorithms tested on the same rows (the same patients either way), resampled by patient together. */
+    private static Comparison compare(Algorithm first, Algorithm second, Map<Algorithm, Tested> models) {
+        Tested a = models.get(first);
+        Tested b = models.get(second);
+        Bootstrap.Result paired = Bootstrap.of(a.scores(), b.scores(), a.labels(), a.patients(),
                 Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
         return new Comparison(first, second, a.test().auroc() - b.test().auroc(), paired);
     }
 
-    /** NEWS2 total as the score of every labelled row, resampled by patient. */
-    private static Evaluation news2(SimulatedCohort cohort) {
+    /** Every labelled row's NEWS2 total, label, patient and outcome type, in the cohort's order. */
+    private record Column(double[] scores, double[] labels, String[] patients, String[] outcomes) {}
+
+    private static Column news2Column(SimulatedCohort cohort) {
         List<SimulatedCohort.LabelledRow> rows = cohort.rows();
         int n = rows.size();
-        double[] scores = new double[n];
-        double[] labels = new double[n];
-        String[] patients = new String[n];
-        String[] outcomes = new String[n];
+        Column c = new Column(new double[n], new double[n], new String[n], new String[n]);
         for (int i = 0; i < n; i++) {
             SimulatedCohort.LabelledRow r = rows.get(i);
-            scores[i] = r.news2();
-            labels[i] = r.positive() ? 1 : 0;
-            patients[i] = cohort.patients().get(r.patient());
-            outcomes[i] = r.outcome();
+            c.scores()[i] = r.news2();
+            c.labels()[i] = r.positive() ? 1 : 0;
+            c.patients()[i] = cohort.patients().get(r.patient());
+            c.outcomes()[i] = r.outcome();
         }
-        return Evaluation.of(scores, labels, 5, null, 0, patients, outcomes, Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
+        return c;
+    }
+
+    /** NEWS2 total as the score of every labelled row, resampled by patient. */
+    private static Evaluation news2(SimulatedCohort cohort) {
+        Column c = news2Column(cohort);
+        return Evaluation.of(c.scores(), c.labels(), NEWS2_THRESHOLD, null, 0, c.patients(), c.outcomes(),
+                Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
     }
 
     private static void print(Report r, GeneratorConfig w, SimulatedCohort.Labels labels, PrintStream out) {
@@ -162,9 +239,10 @@ public final class SimulationCheck {
                 type, m.auroc(), m.auprc(), m.positives()));
         r.models().forEach((algorithm, t) -> {
             Bootstrap.Result mci = t.evaluation().uncertainty();
-            out.printf(Locale.ROOT, "simulation: %s on %,d test rows of %,d unseen patients (%s): AUROC %.3f (%.3f-%.3f) AUPRC "
+            out.printf(Locale.ROOT, "simulation: %s on %,d test rows of %,d unseen patients (%s; %s): AUROC %.3f (%.3f-%.3f) AUPRC "
                             + "%.3f (%.3f-%.3f) | NEWS2 AUROC %.3f AUPRC %.3f | AUROC minus NEWS2 %+.3f (%+.3f to %+.3f), %.0f s%n",
-                    algorithm.id(), t.test().rows(), mci.units(), t.selection(), t.test().auroc(), mci.auroc().low(),
+                    algorithm.id(), t.test().rows(), mci.units(), t.fits() == 1 ? "one 20% split"
+                            : t.fits() + "-fold, every patient tested once", t.selection(), t.test().auroc(), mci.auroc().low(),
                     mci.auroc().high(), t.test().auprc(), mci.auprc().low(), mci.auprc().high(), t.baseline().auroc(),
                     t.baseline().auprc(), t.test().auroc() - t.baseline().auroc(), mci.aurocDifference().low(),
                     mci.aurocDifference().high(), t.millis() / 1000.0);

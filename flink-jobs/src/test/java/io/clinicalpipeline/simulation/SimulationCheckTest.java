@@ -3,7 +3,6 @@ package io.clinicalpipeline.simulation;
 import io.clinicalpipeline.features.TrainingSet;
 import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.train.Algorithm;
-import io.clinicalpipeline.train.Trainer;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -27,7 +26,7 @@ class SimulationCheckTest {
         SimulationCheck.Report r = SimulationCheck.run(new SimulationCheck.Settings(
                 GeneratorConfig.defaults(1000, Duration.ofHours(48), 1),
                 new SimulatedCohort.Labels(List.of(TrainingSet.DEFAULT_EVENT_TYPES.split(",")), Duration.ofHours(6),
-                        Duration.ofHours(24)), List.of(Algorithm.GBT)), new PrintStream(printed, true, StandardCharsets.UTF_8));
+                        Duration.ofHours(24)), List.of(Algorithm.GBT), 1), new PrintStream(printed, true, StandardCharsets.UTF_8));
         String out = printed.toString(StandardCharsets.UTF_8);
         // Smith 2013 and later cohorts: NEWS for death, arrest or ICU within 24 h, AUROC 0.84-0.89.
         assertTrue(r.news2().model().auroc() > 0.80 && r.news2().model().auroc() < 0.90, "NEWS2 AUROC " + r.news2().model().auroc() + "\n" + out);
@@ -36,7 +35,7 @@ class SimulationCheckTest {
         assertTrue(perAdmission > 0.03 && perAdmission < 0.10, "admissions with an outcome: " + perAdmission);
         assertTrue(r.news2().byOutcome().get("cardiac_arrest").auroc() < r.news2().byOutcome().get("icu_transfer").auroc(),
                 "arrests come with less warning than transfers:\n" + out);
-        Trainer.Result gbt = r.models().get(Algorithm.GBT);
+        SimulationCheck.Tested gbt = r.models().get(Algorithm.GBT);
         double margin = gbt.test().auroc() - gbt.baseline().auroc();
         assertTrue(margin > 0.01 && margin < 0.1, "boosted trees beat NEWS2 on unseen patients, not absurdly: " + margin + "\n" + out);
         assertTrue(gbt.evaluation().uncertainty().units() > 150, "test patients: " + gbt.evaluation().uncertainty().units());
