@@ -91,11 +91,12 @@ public final class SimulationCheck {
         out.printf("simulation: %d patients over %s (seed %d) ...%n", w.patients(), w.duration(), w.seed());
         SimulatedCohort cohort = SimulatedCohort.generate(w, s.labels());
         Map<String, Long> admissions = cohort.admissionsWithOutcome(s.labels().outcomes());
-        Evaluation news2 = news2(cohort);
+        Column all = news2Column(cohort);
+        Evaluation news2 = news2(all);
         Map<Algorithm, Tested> models = new LinkedHashMap<>();
         List<Comparison> comparisons = new ArrayList<>();
         for (Algorithm algorithm : s.models()) {
-            models.put(algorithm, tested(cohort, algorithm, s.folds(), out));
+            models.put(algorithm, tested(cohort, all, algorithm, s.folds(), out));
         }
         for (int i = 0; i < s.models().size(); i++) {
             for (int j = i + 1; j < s.models().size(); j++) {
@@ -109,26 +110,21 @@ public final class SimulationCheck {
 
     /**
      * Trains with {@code train}'s defaults and tests on unseen patients: once on a 20% test split, or k times with
-     * every patient in one test fold, the folds' scores pooled and measured together with NEWS2 on the same rows.
+     * every patient in one test fold, the folds' scores pooled and measured together with NEWS2 on the same rows;
+     * {@code all} is every labelled row's NEWS2, label and patient, in the cohort's order.
      */
-    private static Tested tested(SimulatedCohort cohort, Algorithm algorithm, int folds, PrintStream out) throws Exception {
+    private static Tested tested(SimulatedCohort cohort, Column all, Algorithm algorithm, int folds, PrintStream out)
+            throws Exception {
         long started = System.currentTimeMillis();
         if (folds == 1) {
             out.printf("simulation: training %s (train's defaults, in one thread) ...%n", algorithm.description());
             Split split = split(cohort, 0, TEST_PATIENTS);
             Trainer.Result r = train(split, cohort.featureNames(), algorithm);
-            int n = split.testRows().length;
-            double[] labels = new double[n];
-            String[] patients = new String[n];
-            for (int i = 0; i < n; i++) {
-                SimulatedCohort.LabelledRow row = cohort.rows().get(split.testRows()[i]);
-                labels[i] = row.positive() ? 1 : 0;
-                patients[i] = cohort.patients().get(row.patient());
-            }
+            double[] labels = Arrays.stream(split.testRows()).mapToDouble(i -> all.labels()[i]).toArray();
+            String[] patients = Arrays.stream(split.testRows()).mapToObj(i -> all.patients()[i]).toArray(String[]::new);
             return new Tested(r.evaluation(), r.testScores(), labels, patients, 1, r.selection(),
                     System.currentTimeMillis() - started);
         }
-        Column all = news2Column(cohort);
         double[] scores = new double[all.scores().length];
         String selection = null;
         for (int f = 0; f < folds; f++) {
@@ -213,8 +209,7 @@ public final class SimulationCheck {
     }
 
     /** NEWS2 total as the score of every labelled row, resampled by patient. */
-    private static Evaluation news2(SimulatedCohort cohort) {
-        Column c = news2Column(cohort);
+    private static Evaluation news2(Column c) {
         return Evaluation.of(c.scores(), c.labels(), NEWS2_THRESHOLD, null, 0, c.patients(), c.outcomes(),
                 Bootstrap.DEFAULT_RESAMPLES, SPLIT_SEED);
     }
