@@ -17,7 +17,7 @@ import java.util.Properties;
         subcommands = {DemoCommand.class, GenerateCommand.class, IngestCommand.class, SilverCommand.class,
                 ReconcileCommand.class, FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, OnlineCommand.class,
                 CompactCommand.class, ScoreBatchCommand.class, ModelCommand.class, SqlCommand.class, BenchCommand.class,
-                SimulationCommand.class, RetrainCommand.class, ServeCommand.class,
+                SimulationCommand.class, RetrainCommand.class, ServeCommand.class, ExportCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main extends CommandGroup {
 

@@ -2,6 +2,7 @@ package io.clinicalpipeline.scoring;
 
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.lake.ParquetExport;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.registry.ModelRegistry;
@@ -12,9 +13,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.RowTypeInfo;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Table;
-import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
@@ -111,20 +112,23 @@ public final class BatchScoring {
         RowTypeInfo outType = new RowTypeInfo(new TypeInformation<?>[] {Types.STRING, Types.LOCAL_DATE_TIME, Types.LONG,
                 Types.STRING, Types.DOUBLE, Types.STRING, Types.STRING, Types.LOCAL_DATE_TIME},
                 new String[] {"patient_id", "event_time", "model_version", "model_name", "score", "risk_band", "config_name", "scored_at"});
-        Table scored = tEnv.fromDataStream(tEnv.toDataStream(cohort)
+        DataStream<Row> scoredRows = tEnv.toDataStream(cohort)
                 .map(new Score(columns.toArray(new String[0]), model, config.name(), policy), outType)
-                .name("score cohort " + config.name()));
+                .name("score cohort " + config.name());
+        Table scored = tEnv.fromDataStream(scoredRows);
         StreamStatementSet inserts = tEnv.createStatementSet();
         inserts.addInsert(output, scored);
-        if (config.parquetPath() != null && !config.parquetPath().isBlank()) {
-            tEnv.executeSql("CREATE TEMPORARY TABLE parquet_out (patient_id STRING, event_time TIMESTAMP(3), model_version BIGINT, "
-                    + "model_name STRING, score DOUBLE, risk_band STRING, config_name STRING, scored_at TIMESTAMP(3)) WITH ("
-                    + "'connector' = 'filesystem', 'path' = '" + config.parquetPath() + "', 'format' = 'parquet', "
-                    + "'parquet.write.int64.timestamp' = 'true', 'parquet.timestamp.time.unit' = 'micros')");
-            inserts.addInsert("parquet_out", scored);
+        boolean parquet = config.parquetPath() != null && !config.parquetPath().isBlank();
+        if (parquet) {
+            // The Paimon table's schema, so the Parquet's columns are REQUIRED where the table's are NOT NULL.
+            ParquetExport.write(scoredRows, tEnv.from(output).getResolvedSchema(), "event_time",
+                    config.parquetPath(), "cohort " + config.name() + ": parquet");
         }
-        TableResult result = inserts.execute();
-        result.await();
+        inserts.attachAsDataStream();
+        env.execute("score cohort " + config.name());
+        if (parquet) {
+            ParquetExport.markSuccess(config.parquetPath());
+        }
         long rows;
         try (Catalog catalog = lake.openCatalog()) {
             rows = new PaimonCounts(catalog, database).rows(config.outputTable(), "config_name", "model_version").stream()

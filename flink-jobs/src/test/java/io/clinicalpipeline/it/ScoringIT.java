@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.lake.ParquetExport;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.online.RedisFeatureStore;
@@ -31,10 +32,13 @@ import org.apache.flink.types.Row;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.paimon.catalog.Catalog;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -44,6 +48,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -215,11 +220,15 @@ class ScoringIT {
             assertEquals(prediction(patient, 2, "production").get(1), batch.get(patient), patient + ": batch == streaming");
             assertEquals(v2.score(features(patient, 2)::get), batch.get(patient), 0.0, patient);
         }
-        sql.executeSql("CREATE TEMPORARY TABLE cohort_parquet (patient_id STRING, score DOUBLE) WITH ('connector' = "
-                + "'filesystem', 'path' = '" + parquet.toUri() + "', 'format' = 'parquet')");
-        try (var it = sql.executeSql("SELECT COUNT(*) FROM cohort_parquet").collect()) {
-            assertEquals((long) sick.size(), it.next().getField(0), "the Parquet copy holds the cohort");
-        }
+        List<ParquetExports.Part> parts = ParquetExports.read(parquet);
+        assertEquals(sick.size(), ParquetExports.rows(parts), "the Parquet copy holds the cohort");
+        assertEquals(Set.of(time(2).toLocalDate().toString()), parts.stream().map(ParquetExports.Part::dt).collect(
+                Collectors.toSet()), "in the dt= folder of the rows' event time");
+        assertTrue(Files.exists(parquet.resolve(ParquetExport.SUCCESS)));
+        var scoredAt = parts.get(0).schema().getType("scored_at");
+        assertEquals(LogicalTypeAnnotation.timestampType(true,
+                LogicalTypeAnnotation.TimeUnit.MICROS), scoredAt.getLogicalTypeAnnotation());
+        assertEquals(Type.Repetition.REQUIRED, scoredAt.getRepetition(), "NOT NULL in the table");
     }
 
     @Test
