@@ -18,6 +18,7 @@ import java.util.Properties;
                 ReconcileCommand.class, FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, OnlineCommand.class,
                 CompactCommand.class, ScoreBatchCommand.class, ModelCommand.class, SqlCommand.class, BenchCommand.class,
                 SimulationCommand.class, RetrainCommand.class, ServeCommand.class, ExportCommand.class,
+                ClusterCommand.class, FlinkCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main extends CommandGroup {
 
@@ -49,6 +50,8 @@ public final class Main extends CommandGroup {
             e.printStackTrace(System.err);
             return 1;
         });
+        // Flink's CLI parses its own arguments (run -d -c …): from its first one on, nothing is picocli's.
+        cmd.getSubcommands().get("flink").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         // The completion script is the build's (target/pipeline_completion); the command stays for other shells.
         cmd.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         return cmd;

@@ -1,6 +1,5 @@
 package io.clinicalpipeline.it;
 
-import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.generator.EventGenerator;
 import io.clinicalpipeline.generator.GeneratorConfig;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,7 +50,7 @@ class IngestRestartIT {
         JobClient ingest = PipelineJobs.startIngest(runtime.flink()::environment, settings, false);
         try (Catalog catalog = lake.openCatalog()) {
             PaimonCounts counts = new PaimonCounts(catalog, "clinical");
-            Await.until(() -> bronzeKeys(counts).size() == firstBatch, Duration.ofMinutes(2),
+            Await.until(() -> BronzeKeys.inBronze(counts).size() == firstBatch, Duration.ofMinutes(2),
                     () -> "bronze to hold the first " + firstBatch + " records");
             ingest.cancel().get();
             Path checkpoint = Checkpoints.latest(checkpoints.resolve(ingest.getJobID().toString()));
@@ -69,13 +67,13 @@ class IngestRestartIT {
                 return runtime.flink().environment(conf);
             }, settings, false);
             try {
-                Await.until(() -> bronzeKeys(counts).size() >= sent.size(), Duration.ofMinutes(2),
+                Await.until(() -> BronzeKeys.inBronze(counts).size() >= sent.size(), Duration.ofMinutes(2),
                         () -> "bronze to hold all " + sent.size() + " records after the restore");
             } finally {
                 restored.cancel().get();
             }
 
-            List<String> bronze = bronzeKeys(counts);
+            List<String> bronze = BronzeKeys.inBronze(counts);
             assertEquals(sent.size(), bronze.size(), "bronze rows (duplicates would make this larger)");
             assertEquals(sent, new HashSet<>(bronze));
         }
@@ -83,16 +81,6 @@ class IngestRestartIT {
 
     private static void produce(KafkaEventWriter writer, GeneratorConfig config, Set<String> sent) throws Exception {
         writer.write(new EventGenerator(config), 0, counts -> { },
-                (event, meta) -> sent.add(meta.topic() + "/" + meta.partition() + "/" + meta.offset()));
-    }
-
-    private static List<String> bronzeKeys(PaimonCounts counts) {
-        List<String> keys = new ArrayList<>();
-        for (EventKind kind : EventKind.values()) {
-            for (List<Object> r : counts.rows(kind.bronzeTable(), "topic", "kafka_partition", "kafka_offset")) {
-                keys.add(r.get(0) + "/" + r.get(1) + "/" + r.get(2));
-            }
-        }
-        return keys;
+                (event, meta) -> sent.add(BronzeKeys.of(meta)));
     }
 }
