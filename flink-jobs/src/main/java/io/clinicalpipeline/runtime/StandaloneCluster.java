@@ -37,8 +37,7 @@ import java.util.Set;
  * {@link #stop} ends them by the pid files it left.
  *
  * <p>Layout of the folder: {@code conf/} (config.yaml, log4j), {@code log/} (one log per process started),
- * {@code checkpoints/},
- * {@code savepoints/}, {@code jobmanager.pid}, {@code taskmanager.pid}.
+ * {@code checkpoints/}, {@code savepoints/}, {@code jobmanager.pid}, {@code taskmanager.pid}.
  */
 public final class StandaloneCluster {
 
@@ -181,7 +180,9 @@ public final class StandaloneCluster {
                 "    prom:",
                 "      factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                 "      port: " + settings.prometheusPorts(),
-                "      filterLabelValueCharacters: false",
+                "      # Job and topic names keep their dashes (monitoring/ selects job_name=~\"clinical-.*\"). Quoted: the",
+                "      # reporter reads its options as strings and does not see a YAML boolean.",
+                "      filterLabelValueCharacters: 'false'",
                 ""));
         Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
                 "rootLogger.level = INFO",

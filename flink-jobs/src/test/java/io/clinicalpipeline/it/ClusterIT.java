@@ -53,6 +53,7 @@ class ClusterIT {
 
     private static final String DB = "clinical";
     private static final int REDIS_DB = 9;
+    private static final String PROMETHEUS_PORTS = "9420-9439";
     private static final Path ROOT = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
     private static final Path JAR = ROOT.resolve("flink-jobs/target/clinical-pipeline.jar");
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
@@ -69,7 +70,7 @@ class ClusterIT {
         String classpath = Files.readString(Path.of(System.getProperty("flink.cluster.classpath",
                 ROOT.resolve("flink-jobs/flink-cluster/target/flink-classpath.txt").toString()))).trim();
         List<String> opens = Arrays.asList(System.getProperty("flink.jvm.opens", "").trim().split("\\s+"));
-        cluster = StandaloneCluster.start(new StandaloneCluster.Settings(dir, freePort(), freePort(), 8, "9420-9439",
+        cluster = StandaloneCluster.start(new StandaloneCluster.Settings(dir, freePort(), freePort(), 8, PROMETHEUS_PORTS,
                 classpath, opens.get(0).isEmpty() ? List.of() : opens));
     }
 
@@ -142,10 +143,16 @@ class ClusterIT {
             Await.until(() -> patients.stream().allMatch(p -> jedis.exists(RedisFeatureStore.KEY_PREFIX + p)),
                     Duration.ofMinutes(2), () -> "the online job to serve features of all " + patients.size() + " patients");
         }
+        WebDashboard.assertShowsRunningJob(cluster.restAddress(), ids.get("clinical-online"), "features");
+        String metrics = PrometheusScrape.scrape(PrometheusScrape.portShowing(PROMETHEUS_PORTS,
+                "flink_taskmanager_job_task_operator_numRecordsIn"));
         JsonNode overview = cluster.get("/jobs/overview").orElseThrow();
         for (JsonNode job : overview.get("jobs")) {
             if (ids.containsValue(job.get("jid").asText())) {
-                assertEquals("RUNNING", job.get("state").asText(), job.get("name").asText());
+                String name = job.get("name").asText();
+                assertEquals("RUNNING", job.get("state").asText(), name);
+                assertTrue(metrics.contains("job_name=\"" + name + "\""), "the TaskManager's Prometheus reporter exposes "
+                        + name + "'s task metrics, its name as monitoring/ selects it");
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.clinicalpipeline.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clinicalpipeline.features.TrainingSet;
 import io.clinicalpipeline.generator.GeneratorConfig;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
@@ -14,10 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,38 +84,7 @@ class MonitoringIT {
      */
     @Test
     void theWebDashboardServesItsPageAndTheRunningJob() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI base = SharedRuntime.get().flink().restAddress();
-        Function<String, HttpResponse<String>> get = path -> {
-            try {
-                return http.send(HttpRequest.newBuilder(base.resolve(path)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (Exception e) {
-                throw new IllegalStateException(path, e);
-            }
-        };
-        var page = get.apply("/");
-        assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("<title>Apache Flink Web Dashboard</title>"), page.body());
-        Matcher script = Pattern.compile("src=\"(main[.\\w-]*\\.js)\"").matcher(page.body());
-        assertTrue(script.find(), "the page loads its application script: " + page.body());
-        assertEquals(200, get.apply("/" + script.group(1)).statusCode(), script.group(1));
-        assertEquals("1.20.0", new ObjectMapper().readTree(get.apply("/config").body()).get("flink-version").asText());
-
-        String id = run.job().getJobID().toString();
-        JsonNode overview = new ObjectMapper().readTree(get.apply("/jobs/overview").body());
-        JsonNode job = null;
-        for (JsonNode j : overview.get("jobs")) {
-            job = j.get("jid").asText().equals(id) ? j : job;
-        }
-        assertTrue(job != null, "the online job is listed: " + overview);
-        assertEquals("RUNNING", job.get("state").asText(), job.toString());
-        JsonNode plan = new ObjectMapper().readTree(get.apply("/jobs/" + id).body());
-        List<String> vertices = new ArrayList<>();
-        plan.get("vertices").forEach(v -> vertices.add(v.get("name").asText()));
-        assertTrue(vertices.stream().anyMatch(n -> n.contains("features")), "named operators in the job graph: " + vertices);
-        assertTrue(vertices.stream().noneMatch(n -> n.startsWith("Map") || n.startsWith("Flat Map")),
-                "no operator left with Flink's default name: " + vertices);
+        WebDashboard.assertShowsRunningJob(SharedRuntime.get().flink().restAddress(), run.job().getJobID().toString(), "features");
     }
 
     @Test

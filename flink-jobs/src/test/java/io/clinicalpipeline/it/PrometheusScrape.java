@@ -14,16 +14,19 @@ final class PrometheusScrape {
     /** The port of the range whose /metrics contains {@code marker} (a label only this JVM's jobs carry). */
     static int portShowing(String portRange, String marker) throws InterruptedException {
         String[] bounds = portRange.split("-");
+        StringBuilder seen = new StringBuilder();
         for (int port = Integer.parseInt(bounds[0]); port <= Integer.parseInt(bounds[bounds.length - 1]); port++) {
             try {
-                if (get(port).contains(marker)) {
+                String metrics = get(port);
+                if (metrics.contains(marker)) {
                     return port;
                 }
+                seen.append(" ").append(port).append(": ").append(metrics.lines().count()).append(" lines");
             } catch (IOException notThisPort) {
                 // Try the next port of the range.
             }
         }
-        throw new AssertionError("no Prometheus reporter on ports " + portRange + " shows " + marker);
+        throw new AssertionError("no Prometheus reporter on ports " + portRange + " shows " + marker + "; answered:" + seen);
     }
 
     static String scrape(int port) throws InterruptedException {
