@@ -106,25 +106,28 @@ class ClusterIT {
         List<String> features = concat(List.of("features", "run"), common.toArray(new String[0]));
         jobs.put("clinical-features", submit("io.clinicalpipeline.cli.Main", null, concat(features, "--database", DB,
                 "--mode", "streaming", "--features-database", "features")));
-        jobs.put("clinical-online", submit("io.clinicalpipeline.cli.OnlineMain", null, concat(common, "--database", "online",
-                "--redis", redis, "--quiet-after", "2s")));
+        List<String> onlineArgs = concat(common, "--database", "online", "--redis", redis, "--quiet-after", "2s");
+        jobs.put("clinical-online", submit("io.clinicalpipeline.cli.OnlineMain", null, onlineArgs));
         Map<String, String> ids = new HashMap<>();
         jobs.forEach((name, output) -> ids.put(name, jobId(output)));
         awaitRunning(ids.values());
 
         try (Catalog catalog = new Lakehouse(warehouse).openCatalog()) {
             PaimonCounts counts = new PaimonCounts(catalog, DB);
+            // The online job reads the same topics on its own and keeps its own bronze: both must hold every record once.
+            PaimonCounts online = new PaimonCounts(catalog, "online");
             awaitBronze(counts, sent);
+            awaitBronze(online, sent);
 
-            // Mid-stream: stop ingest with a savepoint, produce while it is down, resume from the savepoint.
-            String stopped = flink("stop", "--savepointPath", cluster.savepoints().toUri().toString(), ids.get("clinical-ingest"));
-            Matcher savepoint = SAVEPOINT.matcher(stopped);
-            assertTrue(savepoint.find(), "the CLI names the savepoint:\n" + stopped);
-            assertEquals("FINISHED", jobState(ids.get("clinical-ingest")), "stop-with-savepoint ends the job cleanly");
+            // Mid-stream: stop ingest and the online job with a savepoint, produce while they are down, resume both.
+            String ingestSavepoint = stopWithSavepoint(ids.get("clinical-ingest"));
+            String onlineSavepoint = stopWithSavepoint(ids.get("clinical-online"));
             produce(first, 1, sent, patients);
-            ids.put("clinical-ingest", jobId(submit("io.clinicalpipeline.cli.IngestMain", savepoint.group(1), ingest)));
-            awaitRunning(Set.of(ids.get("clinical-ingest")));
+            ids.put("clinical-ingest", jobId(submit("io.clinicalpipeline.cli.IngestMain", ingestSavepoint, ingest)));
+            ids.put("clinical-online", jobId(submit("io.clinicalpipeline.cli.OnlineMain", onlineSavepoint, onlineArgs)));
+            awaitRunning(Set.of(ids.get("clinical-ingest"), ids.get("clinical-online")));
             awaitBronze(counts, sent);
+            awaitBronze(online, sent);
 
             // A machine lost: the TaskManager is killed, a new one registers, every job restores its checkpoint.
             cluster.killTaskManager();
@@ -132,6 +135,7 @@ class ClusterIT {
             cluster.startTaskManager();
             awaitRestarted(ids.values());
             awaitBronze(counts, sent);
+            awaitBronze(online, sent);
 
             Await.until(() -> accounts(topics, counts).stream().allMatch(TopicAccount::balanced), Duration.ofMinutes(3),
                     () -> "silver to account for every bronze record: " + Reconciler.render(accounts(topics, counts)));
@@ -155,6 +159,22 @@ class ClusterIT {
                         + name + "'s task metrics, its name as monitoring/ selects it");
             }
         }
+        String listed = flink("list");
+        for (String id : ids.values()) {
+            assertTrue(listed.contains(id), "flink list shows " + id + ":\n" + listed);
+        }
+        flink("cancel", ids.get("clinical-features"));
+        Await.until(() -> jobState(ids.get("clinical-features")).equals("CANCELED"), Duration.ofMinutes(1),
+                () -> "flink cancel to cancel the feature job");
+    }
+
+    /** {@code flink stop --savepointPath}: the job ends cleanly, and the CLI names the savepoint to resume from. */
+    private static String stopWithSavepoint(String id) throws Exception {
+        String stopped = flink("stop", "--savepointPath", cluster.savepoints().toUri().toString(), id);
+        Matcher savepoint = SAVEPOINT.matcher(stopped);
+        assertTrue(savepoint.find(), "the CLI names the savepoint:\n" + stopped);
+        assertEquals("FINISHED", jobState(id), "stop-with-savepoint ends the job cleanly");
+        return savepoint.group(1);
     }
 
     /** Events of the same ward, a window further on per batch, so restarts meet new records. */
