@@ -2,6 +2,7 @@ package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.runtime.StandaloneCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -34,14 +35,12 @@ final class ClusterCommand extends CommandGroup {
                 description = "ports the JobManager's and TaskManager's Prometheus reporters take the first free of")
         String prometheusPorts;
 
-        @Option(names = "--flink-classpath", paramLabel = "FILE", defaultValue = "${env:PIPELINE_FLINK_CLASSPATH}",
-                description = "file holding Flink's jars (the build writes flink-jobs/flink-cluster/target/flink-classpath.txt; "
-                        + "bin/pipeline sets it)")
-        Path flinkClasspath;
+        @Mixin
+        FlinkJars flink;
 
         StandaloneCluster.Settings settings() throws Exception {
             return new StandaloneCluster.Settings(dir.toAbsolutePath(), restPort, rpcPort, slots, prometheusPorts,
-                    FlinkJars.classpath(flinkClasspath), FlinkJars.jvmOptions());
+                    flink.classpath(), FlinkJars.jvmOptions());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.clinicalpipeline.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -16,9 +16,8 @@ import java.util.concurrent.Callable;
                 + "e.g. FLINK_CONF_DIR=data/cluster/conf after bin/pipeline cluster start.")
 final class FlinkCommand implements Callable<Integer> {
 
-    @Option(names = "--flink-classpath", paramLabel = "FILE", defaultValue = "${env:PIPELINE_FLINK_CLASSPATH}",
-            description = "file holding Flink's jars (bin/pipeline sets it)")
-    Path flinkClasspath;
+    @Mixin
+    FlinkJars flink;
 
     @Parameters(paramLabel = "ARGS", description = "Flink CLI arguments: run -d -c CLASS JAR [ARGS], list, stop "
             + "--savepointPath DIR JOB_ID, cancel JOB_ID, ...", arity = "0..*")
@@ -29,7 +28,7 @@ final class FlinkCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(FlinkJars.jvmOptions());
-        command.addAll(List.of("-cp", FlinkJars.classpath(flinkClasspath), "org.apache.flink.client.cli.CliFrontend"));
+        command.addAll(List.of("-cp", flink.classpath(), "org.apache.flink.client.cli.CliFrontend"));
         command.addAll(args);
         // FLINK_CONF_DIR passes on with the environment, as bin/flink reads it.
         return new ProcessBuilder(command).inheritIO().start().waitFor();

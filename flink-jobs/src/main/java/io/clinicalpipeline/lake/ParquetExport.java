@@ -88,7 +88,7 @@ public final class ParquetExport {
         }
         int[] fields = IntStream.range(0, kinds.length).filter(i -> i != dt).toArray();
         FileSink<Row> sink = FileSink.forBulkFormat(new Path(root),
-                        new ParquetWriterFactory<>(new Builder(parquetSchema(schema, fields).toString(), kinds, fields)))
+                        new ParquetWriterFactory<>(new Builder(parquetSchema(schema, kinds, fields).toString(), kinds, fields)))
                 .withBucketAssigner(new DatePartitions(partition, kinds[partition]))
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
                 .build();
@@ -143,9 +143,8 @@ public final class ParquetExport {
         return kinds.toArray(new Kind[0]);
     }
 
-    /** The Parquet schema of the table's columns at {@code fields}, named as in the table. */
-    static MessageType parquetSchema(ResolvedSchema schema, int[] fields) {
-        Kind[] kinds = kinds(schema);
+    /** The Parquet schema of the table's columns at {@code fields} (of {@code kinds}), named as in the table. */
+    static MessageType parquetSchema(ResolvedSchema schema, Kind[] kinds, int[] fields) {
         Types.MessageTypeBuilder message = Types.buildMessage();
         List<Column> columns = schema.getColumns();
         for (int i : fields) {
