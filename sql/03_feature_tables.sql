@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS feature_catalog (
   unit STRING NOT NULL,
   lookback STRING NOT NULL,
   description STRING NOT NULL,
+  label STRING,
   PRIMARY KEY (name, version) NOT ENFORCED
 ) WITH ('bucket' = '1');
 

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS model_stage_changes (
 -- Every score the scoring jobs produce: one row per feature row and model that scored it. With a challenger,
 -- its share of patients is scored by both (role 'production' and 'challenger'); served says which score
 -- reached Redis and the alerts. Compare them with sql/31_challenger.sql.
+--   top_contributions  JSON: the features that contributed most to the score, largest first, each
+--                      {"feature", "value", "contribution"} (log-odds; see README, "Explanations")
 CREATE TABLE IF NOT EXISTS model_predictions (
   patient_id STRING NOT NULL,
   event_time TIMESTAMP(3) NOT NULL,
@@ -48,6 +50,7 @@ CREATE TABLE IF NOT EXISTS model_predictions (
   score DOUBLE NOT NULL,
   risk_band STRING NOT NULL,
   scored_at TIMESTAMP(3) NOT NULL,
+  top_contributions STRING,
   PRIMARY KEY (patient_id, event_time, model_version) NOT ENFORCED
 ) WITH ('bucket' = '2');
 

@@ -5,6 +5,7 @@ import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.PaimonWrites;
+import io.clinicalpipeline.model.ml.Explanation;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.model.ml.classification.GbtClassifier;
 import io.clinicalpipeline.model.ml.classification.LogisticRegression;
@@ -19,6 +20,7 @@ import io.clinicalpipeline.runtime.LocalFlink;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.runtime.Scratch;
 import io.clinicalpipeline.scoring.BatchScoring;
+import io.clinicalpipeline.scoring.Explanations;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoreFeatures;
 import io.clinicalpipeline.scoring.ScoringJob;
@@ -83,9 +85,10 @@ public final class ScoreBench {
      * @param algorithm the model: lr (logistic regression) or gbt (50 boosted trees of depth 5)
      * @param liveRate feature rows committed per second while latency is measured
      * @param liveSeconds how long latency is measured
+     * @param explainTop contributions each score of the jobs carries (0: none)
      */
     public record Settings(int patients, int rowsPerPatient, String algorithm, int liveRate, int liveSeconds,
-                           Duration checkpointInterval, Path dataDir, Duration timeout) {}
+                           Duration checkpointInterval, Path dataDir, Duration timeout, int explainTop) {}
 
     public static void run(Settings p) throws Exception {
         int patients = p.patients();
@@ -131,12 +134,14 @@ public final class ScoreBench {
 
                 RiskScorer.Bound scorer = RiskScorer.load(modelPath).bind(COLUMNS);
                 double oneThread = oneThreadRate(scorer, newest);
+                report.add(explanationCost(scorer, newest, Math.max(1, p.explainTop())));
+                RiskPolicy policy = RiskPolicy.defaults().withExplainTop(p.explainTop());
 
                 System.out.println("bench: phase 3/4, batch scoring of the cohort ...");
                 commitConfig(catalog, dataDir.resolve("parquet").toUri().toString());
                 StreamExecutionEnvironment batchEnv = runtime.flink().environment(s.flinkConfig(RuntimeExecutionMode.BATCH));
                 long batchStarted = System.nanoTime();
-                BatchScoring.Summary summary = BatchScoring.run(batchEnv, lake, DB, DB, "bench", RiskPolicy.defaults());
+                BatchScoring.Summary summary = BatchScoring.run(batchEnv, lake, DB, DB, "bench", policy);
                 double batchSeconds = (System.nanoTime() - batchStarted) / 1e9;
                 report.add(String.format(Locale.ROOT, "batch scoring (score-batch: newest row per patient, Paimon + Parquet "
                                 + "out): %,d rows in %.1f s = %,.0f rows/s; one thread in memory %,.0f rows/s; ratio %.3f",
@@ -146,7 +151,7 @@ public final class ScoreBench {
                 System.out.println("bench: phase 4/4, the streaming scoring job: backlog, then live rows ...");
                 long backlog = (long) patients * perPatient;
                 long streamStarted = System.nanoTime();
-                JobClient job = PipelineJobs.startScoring(runtime.flink()::environment, s, DB, RiskPolicy.defaults(),
+                JobClient job = PipelineJobs.startScoring(runtime.flink()::environment, s, DB, policy,
                         new ScoringJob.Sinks(runtime.redisUri(), Duration.ofHours(1), runtime.bootstrap(), "risk-alerts"));
                 JobMetrics metrics = new JobMetrics(runtime.flink().restAddress());
                 Await.until(() -> metrics.sumOrZero(job.getJobID(), ScoreFeatures.SCORED_ROWS) >= backlog, timeout,
@@ -163,8 +168,9 @@ public final class ScoreBench {
         report.add(String.format("peak heap %,d MiB (this JVM runs Kafka, the Flink MiniCluster and the clients)",
                 Measure.peakHeapBytes() / (1024 * 1024)));
         System.out.println();
-        System.out.printf("bench score (%s model over %d columns, parallelism 2, checkpoints every %.1f s):%n",
-                algorithm, COLUMNS.size(), p.checkpointInterval().toMillis() / 1000.0);
+        System.out.printf("bench score (%s model over %d columns, parallelism 2, checkpoints every %.1f s, each score "
+                        + "explained by its top %d contributions):%n", algorithm, COLUMNS.size(),
+                p.checkpointInterval().toMillis() / 1000.0, p.explainTop());
         report.forEach(line -> System.out.println("  " + line));
     }
 
@@ -229,6 +235,44 @@ public final class ScoreBench {
                         + "risk in Redis p50 %.0f ms, p99 %.0f ms, max %.0f ms; p50 / the Paimon source's discovery interval "
                         + "(%d ms) = %.2f", sent, perTick, sent / measured, p50, p99, sorted[sorted.length - 1] / 1e6,
                 DISCOVERY_INTERVAL.toMillis(), p50 / DISCOVERY_INTERVAL.toMillis());
+    }
+
+    /**
+     * The one-thread cost of a row's score against the same score with its explanation as the jobs write it (every
+     * column's contribution, the top {@code top} as JSON and the reason in words): the median of seven alternating
+     * passes over the same rows, after one pass of each to warm up.
+     */
+    private static String explanationCost(RiskScorer.Bound scorer, List<Object[]> rows, int top) {
+        double[] plain = new double[7];
+        double[] explained = new double[7];
+        double sink = 0;
+        for (int pass = -1; pass < plain.length; pass++) {
+            long started = System.nanoTime();
+            for (Object[] values : rows) {
+                sink += scorer.score(i -> values[i]);
+            }
+            long between = System.nanoTime();
+            for (Object[] values : rows) {
+                Explanation why = scorer.explain(i -> values[i]);
+                sink += why.score() + Explanations.jsonText(why.top(top)).length() + Explanations.reason(why.contributions())
+                        .length();
+            }
+            long done = System.nanoTime();
+            if (pass >= 0) {
+                plain[pass] = (between - started) / 1e3 / rows.size();
+                explained[pass] = (done - between) / 1e3 / rows.size();
+            }
+        }
+        if (Double.isNaN(sink)) {
+            throw new IllegalStateException("the scorer returned NaN");
+        }
+        Arrays.sort(plain);
+        Arrays.sort(explained);
+        double a = plain[plain.length / 2];
+        double b = explained[explained.length / 2];
+        return String.format(Locale.ROOT, "one thread, %,d rows: score %.2f µs/row; score with explanation (all %d "
+                + "contributions, top %d as JSON, reason) %.2f µs/row; ratio %.1f (median of 7 passes)", rows.size(), a,
+                COLUMNS.size(), top, b, b / a);
     }
 
     private static double oneThreadRate(RiskScorer.Bound scorer, List<Object[]> rows) {

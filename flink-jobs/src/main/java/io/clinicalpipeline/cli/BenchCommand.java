@@ -5,6 +5,7 @@ import io.clinicalpipeline.bench.IngestBench;
 import io.clinicalpipeline.bench.IngestSoak;
 import io.clinicalpipeline.bench.OnlineBench;
 import io.clinicalpipeline.bench.ScoreBench;
+import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.bench.ServeBench;
 import io.clinicalpipeline.bench.StateBench;
 import io.clinicalpipeline.bench.TrainBench;
@@ -369,16 +370,24 @@ final class BenchCommand extends CommandGroup {
         @Option(names = "--live-seconds", paramLabel = "SECONDS", defaultValue = "30", description = "how long latency is measured")
         int liveSeconds;
 
+        @Option(names = "--explain-top", paramLabel = "N", defaultValue = "" + RiskPolicy.DEFAULT_EXPLAIN_TOP,
+                description = "contributions each score of the jobs carries (0: the jobs explain nothing); the one-thread "
+                        + "cost with and without explanations is measured either way")
+        int explainTop;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (explainTop < 0) {
+                throw new ParameterException(spec.commandLine(), "--explain-top must be 0 or more");
+            }
             if (!List.of("lr", "gbt").contains(algorithm)) {
                 throw new ParameterException(spec.commandLine(), "--algorithm must be lr or gbt");
             }
             ScoreBench.run(new ScoreBench.Settings(patients, rowsPerPatient, algorithm, liveRate, liveSeconds, checkpoints.interval,
-                    run.dataDir, run.timeout));
+                    run.dataDir, run.timeout, explainTop));
             return 0;
         }
     }

@@ -21,9 +21,13 @@ final class RiskOptions {
     @Option(names = "--clear-below", paramLabel = "P", defaultValue = "0.5", description = "an alert clears when the score falls below this (hysteresis)")
     double clearBelow;
 
+    @Option(names = "--explain-top", paramLabel = "N", defaultValue = "" + RiskPolicy.DEFAULT_EXPLAIN_TOP,
+            description = "each score carries its N largest feature contributions (model_predictions, risk:{id}, alerts); 0: none")
+    int explainTop;
+
     RiskPolicy policy(CommandSpec spec) {
         try {
-            return new RiskPolicy(mediumAt, alertAt, clearBelow);
+            return new RiskPolicy(mediumAt, alertAt, clearBelow, explainTop);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -21,7 +21,7 @@ public final class FeatureCatalogTable {
             for (FeatureDefinition d : FeatureCalculator.catalog()) {
                 sink.write(GenericRow.of(BinaryString.fromString(d.name()), d.version(), BinaryString.fromString(d.type()),
                         BinaryString.fromString(d.unit()), BinaryString.fromString(d.window()),
-                        BinaryString.fromString(d.description())));
+                        BinaryString.fromString(d.description()), BinaryString.fromString(d.label())));
             }
         });
         return FeatureCalculator.catalog().size();

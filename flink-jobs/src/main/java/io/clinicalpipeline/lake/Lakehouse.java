@@ -8,6 +8,8 @@ import org.apache.paimon.catalog.CatalogContext;
 import org.apache.paimon.catalog.CatalogFactory;
 import org.apache.paimon.flink.action.CompactDatabaseAction;
 import org.apache.paimon.options.Options;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -22,10 +24,23 @@ public final class Lakehouse implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final String DEFAULT_DATABASE = "clinical";
+    private static final Logger LOG = LoggerFactory.getLogger(Lakehouse.class);
 
     /** The DDL of the pipeline's tables, in the order it runs (after {@code 00_init.sql}, the catalog). */
     static final List<String> TABLE_SCRIPTS = List.of("01_bronze_tables.sql", "02_silver_tables.sql", "03_feature_tables.sql",
             "04_model_tables.sql");
+
+    /**
+     * Columns added to a table after it was first released. A warehouse created before gains them, nullable and last, by
+     * Paimon's schema evolution: {@code CREATE TABLE IF NOT EXISTS} leaves an existing table as it is, and this
+     * version's writers would fail on it.
+     */
+    static final List<AddedColumn> ADDED_COLUMNS = List.of(
+            new AddedColumn("feature_catalog", "label", "STRING"),
+            new AddedColumn("model_predictions", "top_contributions", "STRING"));
+
+    /** @param type in Flink SQL */
+    record AddedColumn(String table, String column, String type) {}
 
     private final String warehouse;
 
@@ -52,6 +67,19 @@ public final class Lakehouse implements Serializable {
     public void createTables(TableEnvironment tEnv, String database) {
         use(tEnv, database);
         TABLE_SCRIPTS.forEach(script -> run(tEnv, script, database));
+        addMissingColumns(tEnv, database);
+    }
+
+    /** Through the job's own catalog, which caches tables: altered behind its back, it would go on seeing the old schema. */
+    private static void addMissingColumns(TableEnvironment tEnv, String database) {
+        for (AddedColumn added : ADDED_COLUMNS) {
+            String table = "`" + database + "`.`" + added.table() + "`";
+            if (!tEnv.from(table).getResolvedSchema().getColumnNames().contains(added.column())) {
+                tEnv.executeSql("ALTER TABLE " + table + " ADD `" + added.column() + "` " + added.type());
+                LOG.info("event=column_added table={}.{} column={} type={}", database, added.table(), added.column(),
+                        added.type());
+            }
+        }
     }
 
     /** The same, without a job environment (DDL needs no cluster). */

@@ -16,6 +16,10 @@ public class Prediction {
     public long scoredAt;
     /** The feature row's NEWS2 total (null where the rows have none): live performance compares the model with it. */
     public Double news2;
+    /** The largest contributions to the score as JSON (see {@link Explanations}); null when not explained. */
+    public String topContributions;
+    /** The largest contributions in words; null when not explained. */
+    public String reason;
 
     public Prediction() {}
 

@@ -1,6 +1,6 @@
 package io.clinicalpipeline.scoring;
 
-
+import com.fasterxml.jackson.annotation.JsonRawValue;
 
 /**
  * An alert transition for one patient, as JSON on the alerts topic (key: patient id): {@code RAISED} when the
@@ -23,6 +23,11 @@ public class RiskAlert {
     public double score;
     public String riskBand;
     public long modelVersion;
+    /** Why the score is what it is, in words: its three largest contributions. */
+    public String reason;
+    /** The score's largest contributions, a JSON array in the alert (see {@link Explanations}). */
+    @JsonRawValue
+    public String contributions;
 
     public RiskAlert() {}
 
@@ -33,6 +38,8 @@ public class RiskAlert {
         this.score = p.score;
         this.riskBand = p.riskBand;
         this.modelVersion = p.modelVersion;
+        this.reason = p.reason;
+        this.contributions = p.topContributions;
         this.alertId = patientId + "|" + type + "|" + p.eventTime;
     }
 }

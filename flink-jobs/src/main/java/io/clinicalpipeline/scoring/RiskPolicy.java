@@ -6,20 +6,34 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Risk bands and alert hysteresis. A score at or above {@code alertAt} is HIGH and raises an alert; the alert
- * stays up until a score falls below {@code clearBelow} (lower than {@code alertAt}), so a patient hovering around
- * the threshold does not raise an alert storm. MEDIUM starts at {@code mediumAt}.
+ * Risk bands, alert hysteresis and explanations. A score at or above {@code alertAt} is HIGH and raises an alert; the
+ * alert stays up until a score falls below {@code clearBelow} (lower than {@code alertAt}), so a patient hovering
+ * around the threshold does not raise an alert storm. MEDIUM starts at {@code mediumAt}. Each score carries its
+ * {@code explainTop} largest contributions (0: none, and no time spent computing them).
  */
-public record RiskPolicy(double mediumAt, double alertAt, double clearBelow) implements Serializable {
+public record RiskPolicy(double mediumAt, double alertAt, double clearBelow, int explainTop) implements Serializable {
 
     /** What {@link #band} returns, lowest first. */
     public static final List<String> BANDS = List.of("LOW", "MEDIUM", "HIGH");
+    public static final int DEFAULT_EXPLAIN_TOP = 5;
 
     public RiskPolicy {
         if (!(0 <= mediumAt && mediumAt <= alertAt && alertAt <= 1) || !(clearBelow <= alertAt)) {
             throw new IllegalArgumentException("risk thresholds must satisfy 0 <= medium <= alert <= 1 and clear <= alert; got "
                     + "medium " + mediumAt + ", alert " + alertAt + ", clear " + clearBelow);
         }
+        if (explainTop < 0) {
+            throw new IllegalArgumentException("the number of contributions to explain a score with must be 0 or more; got "
+                    + explainTop);
+        }
+    }
+
+    public RiskPolicy(double mediumAt, double alertAt, double clearBelow) {
+        this(mediumAt, alertAt, clearBelow, DEFAULT_EXPLAIN_TOP);
+    }
+
+    public RiskPolicy withExplainTop(int top) {
+        return new RiskPolicy(mediumAt, alertAt, clearBelow, top);
     }
 
     public static RiskPolicy defaults() {

@@ -1,5 +1,6 @@
 package io.clinicalpipeline.scoring;
 
+import io.clinicalpipeline.model.ml.Explanation;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -187,16 +188,27 @@ public final class ScoreFeatures extends KeyedBroadcastProcessFunction<String, R
 
     private Prediction prediction(Row row, String patient, long eventTime, ModelRoute route, String role, boolean served,
                                   long now) {
-        double score = scorer(route).score(row::getField);
+        RiskScorer.Bound scorer = scorer(route);
+        Explanation why = policy.explainTop() > 0 && scorer.explainable() ? scorer.explain(row::getField) : null;
+        double score = why == null ? scorer.score(row::getField) : why.score();
         Prediction p = new Prediction(patient, eventTime, route.version, route.name, role, served, score, policy.band(score), now);
         p.news2 = news2Column >= 0 && row.getField(news2Column) instanceof Number n ? n.doubleValue() : null;
+        if (why != null) {
+            p.topContributions = Explanations.jsonText(why.top(policy.explainTop()));
+            p.reason = Explanations.reason(why.contributions());
+        }
         return p;
     }
 
     private RiskScorer.Bound scorer(ModelRoute route) {
         return scorers.computeIfAbsent(route.version, v -> {
             try {
-                return RiskScorer.load(route.modelPath).bind(List.of(featureColumns));
+                RiskScorer.Bound bound = RiskScorer.load(route.modelPath).bind(List.of(featureColumns));
+                if (policy.explainTop() > 0 && !bound.explainable()) {
+                    LOG.warn("event=model_not_explainable version={} path={} reason=\"boosted trees saved without node "
+                            + "covers; its scores carry no contributions until it is retrained\"", v, route.modelPath);
+                }
+                return bound;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load model version " + v + " from " + route.modelPath, e);
             }

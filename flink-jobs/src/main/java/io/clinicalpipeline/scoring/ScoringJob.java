@@ -133,10 +133,13 @@ public final class ScoringJob {
     static Row toRow(Prediction p) {
         return Row.of(p.patientId, LocalDateTime.ofInstant(Instant.ofEpochMilli(p.eventTime), ZoneOffset.UTC),
                 p.modelVersion, p.modelName, p.role, p.served, p.score, p.riskBand,
-                LocalDateTime.ofInstant(Instant.ofEpochMilli(p.scoredAt), ZoneOffset.UTC));
+                LocalDateTime.ofInstant(Instant.ofEpochMilli(p.scoredAt), ZoneOffset.UTC), p.topContributions);
     }
 
-    /** {@code risk:{patient_id}}: score, band, model version and name, guarded by the feature row's event time. */
+    /**
+     * {@code risk:{patient_id}}: score, band, model version and name, and the score's top contributions (JSON) and
+     * reason, guarded by the feature row's event time.
+     */
     static final class RiskFields implements RedisHashSink.ToUpdate<Prediction> {
         private static final long serialVersionUID = 1L;
 
@@ -158,6 +161,10 @@ public final class ScoringJob {
             fields.put("model_version", Long.toString(p.modelVersion));
             fields.put("model_name", p.modelName);
             fields.put("role", p.role);
+            if (p.topContributions != null) {
+                fields.put("top_contributions", p.topContributions);
+                fields.put("reason", p.reason);
+            }
             return fields;
         }
     }

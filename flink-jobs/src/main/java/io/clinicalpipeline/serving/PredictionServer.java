@@ -7,8 +7,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.clinicalpipeline.model.ml.Explanation;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.registry.ModelVersion;
+import io.clinicalpipeline.scoring.Explanations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -369,6 +371,13 @@ public final class PredictionServer implements AutoCloseable {
         body.put("features_valid_at", served.validAt().toString());
         body.put("features_age_ms", served.age().toMillis());
         body.put("stale", served.stale());
+        Explanation why = served.explanation();
+        if (why != null) {
+            body.put("log_odds", why.margin());
+            body.put("base_log_odds", why.base());
+            body.put("top_contributions", Explanations.json(why.top(predictor.explainTop())));
+            body.put("reason", Explanations.reason(why.contributions()));
+        }
         body.put("latency_ms", (System.nanoTime() - started) / 1e6);
         return new Reply(200, body);
     }

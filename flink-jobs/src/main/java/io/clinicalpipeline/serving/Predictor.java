@@ -2,6 +2,8 @@ package io.clinicalpipeline.serving;
 
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.FeatureDefinition;
+import io.clinicalpipeline.model.ml.Explanation;
+import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.online.OnlineFeatureStore;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoreFeatures;
@@ -21,11 +23,12 @@ import java.util.Optional;
 public final class Predictor {
 
     /**
-     * @param validAt when the features were valid (their newest event); {@code age} now minus that
-     * @param stale   older than the service's limit: served, but marked
+     * @param validAt     when the features were valid (their newest event); {@code age} now minus that
+     * @param stale       older than the service's limit: served, but marked
+     * @param explanation the score's contributions; null when the policy asks for none or the model cannot give them
      */
     public record Served(double score, String riskBand, String modelName, long modelVersion, String role,
-                         Instant validAt, Duration age, boolean stale) {}
+                         Instant validAt, Duration age, boolean stale, Explanation explanation) {}
 
     /** Nothing is in production: a caller should get "not ready", never a guess. */
     public static final class NoModel extends IllegalStateException {
@@ -56,6 +59,11 @@ public final class Predictor {
         this.clock = clock;
     }
 
+    /** How many contributions a served score shows. */
+    public int explainTop() {
+        return policy.explainTop();
+    }
+
     /** The patient's online features scored; empty when Redis holds none for the patient. */
     public Optional<Served> forPatient(String patientId) {
         ServedModels.Current current = production();
@@ -68,8 +76,8 @@ public final class Predictor {
         ServedModels.Loaded model = challenged ? challenger : current.production();
         Map<String, Object> values = features.get().values();
         Duration age = features.get().age(clock.instant());
-        return Optional.of(served(model, challenged ? ScoreFeatures.CHALLENGER : ScoreFeatures.PRODUCTION,
-                model.scorer().score(values::get), features.get().validAt(), age, age.compareTo(staleAfter) > 0));
+        return Optional.of(served(model, challenged ? ScoreFeatures.CHALLENGER : ScoreFeatures.PRODUCTION, values,
+                features.get().validAt(), age, age.compareTo(staleAfter) > 0));
     }
 
     /**
@@ -82,7 +90,7 @@ public final class Predictor {
         Map<String, Object> values = typed(given);
         ServedModels.Loaded model = production().production();
         Instant now = clock.instant();
-        return served(model, ScoreFeatures.PRODUCTION, model.scorer().score(values::get), now, Duration.ZERO, false);
+        return served(model, ScoreFeatures.PRODUCTION, values, now, Duration.ZERO, false);
     }
 
     private ServedModels.Current production() {
@@ -93,10 +101,13 @@ public final class Predictor {
         return current;
     }
 
-    private Served served(ServedModels.Loaded model, String role, double score, Instant validAt, Duration age,
-                          boolean stale) {
+    private Served served(ServedModels.Loaded model, String role, Map<String, Object> values, Instant validAt,
+                          Duration age, boolean stale) {
+        RiskScorer scorer = model.scorer();
+        Explanation why = policy.explainTop() > 0 && scorer.explainable() ? scorer.explain(values::get) : null;
+        double score = why == null ? scorer.score(values::get) : why.score();
         return new Served(score, policy.band(score), model.version().name(), model.version().version(), role, validAt, age,
-                stale);
+                stale, why);
     }
 
     /** JSON values (numbers, booleans, strings, null) as the catalog types them. */

@@ -30,7 +30,8 @@ public final class TrainedModels {
         if (path.toAbsolutePath().getParent() != null) {
             Files.createDirectories(path.toAbsolutePath().getParent());
         }
-        Files.writeString(path, HtmlReport.render(title, t.details(), t.result().evaluation(), t.baselineName()));
+        Files.writeString(path, HtmlReport.render(title, t.details(), t.result().evaluation(), t.baselineName(),
+                t.result().contributions()));
     }
 
     /**

@@ -7,6 +7,9 @@ import io.clinicalpipeline.model.drift.FeatureReference;
 import io.clinicalpipeline.model.eval.BinaryMetrics;
 import io.clinicalpipeline.model.eval.Bootstrap;
 import io.clinicalpipeline.model.eval.Evaluation;
+import io.clinicalpipeline.model.eval.HtmlReport;
+import io.clinicalpipeline.model.ml.Explanation;
+import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.model.ml.classification.TrainingTrace;
 import io.clinicalpipeline.model.ml.feature.Encoding;
 import io.clinicalpipeline.model.ml.feature.TabularEncoder;
@@ -27,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,11 +91,14 @@ public final class Trainer {
      *                   can be compared row by row
      * @param reference  the input features' distribution over (up to {@value #REFERENCE_ROWS} of) the train rows, which
      *                   drift is measured against
+     * @param contributions each input column's mean |contribution| to the log-odds (see {@code Explanation}) over up
+     *                   to {@value #EXPLAINED_ROWS} of those rows, largest first: global importance from the same
+     *                   contributions every score carries
      */
     public record Result(PipelineModel model, List<String> featureNames, Evaluation evaluation, long trainRows,
                          TrainingTrace trace, Map<String, Long> skipped, long millis, List<CvResult> crossValidation,
                          Map<String, Double> chosen, Map<String, Double> importance, String engine, String selection,
-                         double[] testScores, DriftReference reference) {
+                         double[] testScores, DriftReference reference, Map<String, Double> contributions) {
 
         public BinaryMetrics test() {
             return evaluation.model();
@@ -103,8 +110,12 @@ public final class Trainer {
         }
     }
 
-    private record Fitted(PipelineModel model, Encoding encoding, List<String> featureNames, TrainingTrace trace,
-                          Map<String, Double> importance, ToDoubleFunction<Row> probability) {}
+    private record Fitted(List<Stage<?>> stages, Encoding encoding, List<String> featureNames, TrainingTrace trace,
+                          Map<String, Double> importance, ToDoubleFunction<Row> probability) {
+        PipelineModel model() {
+            return new PipelineModel(stages);
+        }
+    }
 
     /**
      * How the hyperparameters get chosen: the grid and folds, and the choice described; {@code subsample}: on at most
@@ -120,6 +131,8 @@ public final class Trainer {
     static final long REFERENCE_ROWS = 100_000;
     /** Features the drift reference marks as the model's top ones. */
     static final int TOP_FEATURES = 10;
+    /** Rows the mean contributions are taken over, at most. */
+    static final int EXPLAINED_ROWS = 20_000;
 
     private Trainer() {}
 
@@ -182,21 +195,48 @@ public final class Trainer {
         Fitted fitted = engine.fit(null, chosen);
         TrainingTrace trace = fitted.trace();
         long trainRows = trace.rounds().isEmpty() ? 0 : sum(trace.rounds().get(0).pointsPerSubtask());
-        DriftReference reference = reference(engine, trainRows, fitted);
+        List<Row> referenceRows = engine.referenceRows(REFERENCE_ROWS, trainRows);
+        DriftReference reference = reference(referenceRows, engine.columns(), fitted);
+        Map<String, Double> contributions = meanContributions(referenceRows, engine.columns(), fitted);
         Scored tested = tester.score(fitted);
         Evaluation evaluation = evaluate(tested, s);
         return new Result(fitted.model(), fitted.featureNames(), evaluation, trainRows, trace, skipped,
                 System.currentTimeMillis() - started, cv, chosen, fitted.importance(),
-                inMemory ? "one thread" : "Flink jobs", search.described(), tested.scores(), reference);
+                inMemory ? "one thread" : "Flink jobs", search.described(), tested.scores(), reference, contributions);
+    }
+
+    /** The first {@code n} entries of an ordered map. */
+    static Map<String, Double> top(Map<String, Double> ordered, int n) {
+        Map<String, Double> first = new LinkedHashMap<>();
+        ordered.entrySet().stream().limit(n).forEach(e -> first.put(e.getKey(), e.getValue()));
+        return first;
+    }
+
+    /** Each input column's mean |contribution| over every k-th row, so that about {@value #EXPLAINED_ROWS} are explained. */
+    private static Map<String, Double> meanContributions(List<Row> rows, List<String> columns, Fitted fitted) {
+        RiskScorer.Bound scorer = RiskScorer.of(fitted.stages(), "the fitted pipeline").bind(columns);
+        Map<String, Double> sums = new HashMap<>();
+        int step = Math.max(1, rows.size() / EXPLAINED_ROWS);
+        int explained = 0;
+        for (int i = 0; i < rows.size(); i += step) {
+            Row row = rows.get(i);
+            for (Explanation.Contribution c : scorer.explain(row::getField).contributions()) {
+                sums.merge(c.feature(), Math.abs(c.contribution()), Double::sum);
+            }
+            explained++;
+        }
+        int n = explained;
+        Map<String, Double> means = new LinkedHashMap<>();
+        sums.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> means.put(e.getKey(), e.getValue() / n));
+        return means;
     }
 
     /**
      * The model's input features' training distribution, from whole patients' rows (a fold key range) when there are
      * many; numeric or categorical as the fitted encoder took each.
      */
-    private static DriftReference reference(Engine engine, long trainRows, Fitted fitted) throws Exception {
-        List<Row> rows = engine.referenceRows(REFERENCE_ROWS, trainRows);
-        List<String> columns = engine.columns();
+    private static DriftReference reference(List<Row> rows, List<String> columns, Fitted fitted) {
         List<FeatureReference> features = new ArrayList<>();
         for (Encoding.Column c : fitted.encoding().columns()) {
             int at = columns.indexOf(c.name());
@@ -298,7 +338,7 @@ public final class Trainer {
             List<String> names = encoder.modelData().featureNames();
             LOG.info("encoded into {} columns; fitting {} {}", names.size(), s.algorithm().description(), params);
             Algorithm.Fitted fitted = s.algorithm().fit(encoder.transform(rows)[0], params, s.classWeight(), s.scratchDir());
-            return new Fitted(pipeline(encoder, fitted), encoder.modelData(), names, fitted.trace(),
+            return new Fitted(stages(encoder, fitted), encoder.modelData(), names, fitted.trace(),
                     importance(names, fitted.importance()), null);
         }
 
@@ -380,7 +420,7 @@ public final class Trainer {
             Algorithm.LocalFit fit = s.algorithm().fitLocally(points, params, s.classWeight());
             ToDoubleFunction<Row> probability = r -> fit.probability().applyAsDouble(
                     encoder.modelData().encode(i -> r.getField(inputs[i])));
-            return new Fitted(pipeline(encoder, fit.fitted()), encoder.modelData(), names, fit.fitted().trace(),
+            return new Fitted(stages(encoder, fit.fitted()), encoder.modelData(), names, fit.fitted().trace(),
                     importance(names, fit.fitted().importance()), probability);
         }
 
@@ -432,11 +472,11 @@ public final class Trainer {
                 .setOutputCol(Algorithm.ENCODED);
     }
 
-    private static PipelineModel pipeline(TabularEncoderModel encoder, Algorithm.Fitted fitted) {
+    private static List<Stage<?>> stages(TabularEncoderModel encoder, Algorithm.Fitted fitted) {
         List<Stage<?>> stages = new ArrayList<>();
         stages.add(encoder);
         stages.addAll(fitted.stages());
-        return new PipelineModel(stages);
+        return List.copyOf(stages);
     }
 
     /** Scores, labels, baseline values (missing ranks lowest), patients and outcome types of scored rows. */
@@ -580,6 +620,7 @@ public final class Trainer {
         if (!r.importance().isEmpty()) {
             json.put("feature_importance", r.importance());
         }
+        json.put("mean_abs_contribution", top(r.contributions(), HtmlReport.CONTRIBUTIONS_SHOWN));
         json.put("features", r.featureNames());
         json.put("run", run);
         return json;

@@ -80,7 +80,9 @@ class ExportIT {
                             + "40, 93.3, 0.7, 1.0, 0, ").append(offset).append(")");
             predictions.append(predictions.length() == 0 ? "" : ", ").append("('").append(v[0]).append("', TIMESTAMP '")
                     .append(sqlTime(t)).append("', 3, 'gbt', 'production', TRUE, 0.").append(offset + 1)
-                    .append(", 'LOW', TIMESTAMP '").append(sqlTime(t.plusSeconds(2))).append("')");
+                    .append(", 'LOW', TIMESTAMP '").append(sqlTime(t.plusSeconds(2))).append("', ")
+                    .append(offset % 2 == 0 ? "'[{\"feature\":\"news2_total\",\"value\":" + offset
+                            + ",\"contribution\":0.5}]'" : "CAST(NULL AS STRING)").append(")");
             offset++;
         }
         sql.executeSql("INSERT INTO silver_vitals (dt, patient_id, event_time, source_id, event_id, heart_rate, systolic_bp, "

@@ -3,6 +3,7 @@ package io.clinicalpipeline.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clinicalpipeline.lake.Lakehouse;
+import io.clinicalpipeline.model.ml.Explanation;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.online.OnlineFeatureStore;
 import io.clinicalpipeline.online.RedisFeatureStore;
@@ -11,6 +12,7 @@ import io.clinicalpipeline.registry.ModelVersion;
 import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.runtime.Ports;
+import io.clinicalpipeline.scoring.Explanations;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
 import io.clinicalpipeline.serving.PredictionServer;
@@ -215,6 +217,18 @@ class PredictorIT {
             assertEquals(VALID_AT.toString(), body.get("features_valid_at").asText());
             assertTrue(body.get("stale").asBoolean(), "features from March are old: " + body);
             assertTrue(body.get("latency_ms").asDouble() >= 0);
+            Explanation why = SCORERS.get(1L).explain(WRITTEN.get("S0003")::get);
+            assertEquals(why.margin(), body.get("log_odds").asDouble(), 0.0);
+            assertEquals(why.base(), body.get("base_log_odds").asDouble(), 0.0);
+            JsonNode top = body.get("top_contributions");
+            assertEquals(2, top.size(), "the model's two inputs: " + body);
+            double sum = body.get("base_log_odds").asDouble();
+            for (int k = 0; k < top.size(); k++) {
+                assertEquals(why.contributions().get(k).feature(), top.get(k).get("feature").asText());
+                sum += top.get(k).get("contribution").asDouble();
+            }
+            assertEquals(body.get("log_odds").asDouble(), sum, 1e-9, "every contribution shown: they add up to the log-odds");
+            assertEquals(Explanations.reason(why.contributions()), body.get("reason").asText());
 
             HttpResponse<String> byValues = call(server, "POST", "/predict",
                     "{\"features\": {\"news2_total\": 9, \"heart_rate_1h_mean\": 111.5}}", null);

@@ -1,11 +1,13 @@
 package io.clinicalpipeline.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
 import io.clinicalpipeline.lake.Lakehouse;
 import io.clinicalpipeline.lake.ParquetExport;
 import io.clinicalpipeline.lake.PaimonCounts;
+import io.clinicalpipeline.model.ml.Explanation;
 import io.clinicalpipeline.model.ml.RiskScorer;
 import io.clinicalpipeline.online.RedisFeatureStore;
 import io.clinicalpipeline.registry.ModelRegistry;
@@ -14,6 +16,7 @@ import io.clinicalpipeline.runtime.Await;
 import io.clinicalpipeline.runtime.JobMetrics;
 import io.clinicalpipeline.runtime.LocalRuntime;
 import io.clinicalpipeline.scoring.BatchScoring;
+import io.clinicalpipeline.scoring.Explanations;
 import io.clinicalpipeline.scoring.RiskAlert;
 import io.clinicalpipeline.scoring.RiskPolicy;
 import io.clinicalpipeline.scoring.ScoringJob;
@@ -51,6 +54,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -198,6 +202,48 @@ class ScoringIT {
         }
         assertEquals(List.of(RiskAlert.RAISED), alerts.get("p0"), "p0 stays high in three rows: one alert");
         assertEquals(List.of(RiskAlert.RAISED, RiskAlert.CLEARED), alerts.get("p1"), "p1 drops from NEWS2 12 to 0");
+    }
+
+    @Test
+    void everyScoreCarriesItsContributionsAndAnAlertSaysWhyInTheCataloguesWords() throws Exception {
+        RiskScorer v2 = RiskScorer.load(modelPath(2));
+        ObjectMapper json = new ObjectMapper();
+        int checked = 0;
+        for (List<Object> r : new PaimonCounts(catalog, DB).rows(ScoringJob.PREDICTIONS_TABLE,
+                "patient_id", "event_time", "model_version", "top_contributions")) {
+            String patient = (String) r.get(0);
+            LocalDateTime t = ((org.apache.paimon.data.Timestamp) r.get(1)).toLocalDateTime();
+            assertNotNull(r.get(3), "contributions of " + r);
+            JsonNode top = json.readTree(r.get(3).toString());
+            assertEquals(2, top.size(), "both of the model's inputs, largest first: " + top);
+            if (t.equals(time(1))) {
+                Map<String, Object> f = features(patient, 1);
+                Explanation expected = v2.explain(f::get);
+                for (int k = 0; k < 2; k++) {
+                    Explanation.Contribution c = expected.contributions().get(k);
+                    assertEquals(c.feature(), top.get(k).get("feature").asText(), patient);
+                    assertEquals(((Number) f.get(c.feature())).doubleValue(), top.get(k).get("value").asDouble(), 0.0);
+                    assertEquals(c.contribution(), top.get(k).get("contribution").asDouble(), 0.0, patient);
+                }
+                checked++;
+            }
+        }
+        assertEquals(PATIENTS, checked, "every row of the second batch");
+        try (RedisFeatureStore risk = new RedisFeatureStore(runtime.redisUri() + "/5", ScoringJob.RISK_KEY_PREFIX,
+                Duration.ZERO, 1, Duration.ofMillis(1))) {
+            Map<String, String> hash = risk.get("p2");
+            assertEquals(2, json.readTree(hash.get("top_contributions")).size(), hash.toString());
+            assertTrue(hash.get("reason").startsWith("NEWS2: 2, ") || hash.get("reason").startsWith("heart rate, mean over 1 h: "),
+                    hash.get("reason"));
+        }
+        JsonNode raised = AlertsTopic.read(runtime.bootstrap(), ALERTS).stream()
+                .filter(a -> a.get("patientId").asText().equals("p0")).findFirst().orElseThrow();
+        Map<String, Object> f = features("p0", 0);
+        assertEquals(Explanations.reason(RiskScorer.load(modelPath(1)).explain(f::get).contributions()),
+                raised.get("reason").asText());
+        assertTrue(raised.get("reason").asText().contains("NEWS2: 15, +"), raised.toString());
+        assertTrue(raised.get("contributions").isArray(), "an array in the alert, not a string: " + raised);
+        assertEquals("news2_total", raised.get("contributions").get(0).get("feature").asText(), raised.toString());
     }
 
     @Test

@@ -65,6 +65,15 @@ class TrainCommandIT {
         String html = Files.readString(report);
         assertTrue(html.contains("<svg") && html.contains("class=\"baseline\"") && html.contains("Calibration table"), html);
         assertTrue(html.contains("AUROC 95% CI"), "the report gives the intervals");
+        JsonNode contributions = m.get("mean_abs_contribution");
+        assertEquals(13, contributions.size(), "one per input column, not per encoded one: " + contributions);
+        double previous = Double.MAX_VALUE;
+        for (JsonNode c : contributions) {
+            assertTrue(c.asDouble() >= 0 && c.asDouble() <= previous, "largest first: " + contributions);
+            previous = c.asDouble();
+        }
+        assertTrue(html.contains("<h2>Feature importance</h2>") && html.contains("<th>"
+                + contributions.fieldNames().next() + "</th>"), "the report ranks the inputs by the same contributions");
 
         io.clinicalpipeline.lake.Lakehouse lake = new io.clinicalpipeline.lake.Lakehouse(dir.resolve("warehouse").toString());
         try (var catalog = lake.openCatalog()) {
@@ -113,6 +122,11 @@ class TrainCommandIT {
             assertEquals("gbt", v.algorithm());
             var scorer = io.clinicalpipeline.model.ml.RiskScorer.load(v.modelPath());
             assertEquals(13, scorer.inputColumns().size());
+            assertTrue(scorer.explainable(), "trees saved with their node covers");
+            var why = scorer.explain(c -> c.equals("ca") ? (Object) 3.0 : c.equals("cp") ? (Object) 4.0 : null);
+            double sum = why.base() + why.contributions().stream().mapToDouble(x -> x.contribution()).sum();
+            assertEquals(why.margin(), sum, 1e-9, "TreeSHAP values and the trees' mean add up to the margin");
+            assertTrue(m.get("mean_abs_contribution").size() > 0, m.toString());
             double sick = scorer.score(c -> switch (c) {
                 case "cp" -> 4.0; case "ca" -> 3.0; case "thal" -> 7.0; case "oldpeak" -> 3.5; case "exang" -> 1.0;
                 case "age" -> 65.0; case "sex" -> 1.0; case "thalach" -> 110.0; default -> null;

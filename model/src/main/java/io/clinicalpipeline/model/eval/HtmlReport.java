@@ -1,25 +1,36 @@
 package io.clinicalpipeline.model.eval;
 
+import io.clinicalpipeline.model.features.FeatureCalculator;
+import io.clinicalpipeline.model.features.FeatureDefinition;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts or external files) with a model's evaluation: metrics next
  * to the baseline's on the same rows with bootstrap intervals, a breakdown by outcome type, ROC curves, the
- * calibration curve and table, and the confusion matrix.
+ * calibration curve and table, the confusion matrix, and global feature importance from the contributions every score
+ * carries.
  */
 public final class HtmlReport {
 
+    /** Input columns the importance section (and the metrics JSON) lists, at most. */
+    public static final int CONTRIBUTIONS_SHOWN = 20;
     private static final int SIZE = 320;
+    private static final Map<String, String> LABELS = FeatureCalculator.catalog().stream()
+            .collect(Collectors.toMap(FeatureDefinition::name, FeatureDefinition::label));
 
     private HtmlReport() {}
 
     /**
      * @param title     e.g. "deterioration v3"
      * @param details   shown as a key/value list (input, algorithm, rows …)
+     * @param contributions each input column's mean |contribution| to the log-odds, largest first (may be empty)
      */
-    public static String render(String title, Map<String, String> details, Evaluation evaluation, String baselineName) {
+    public static String render(String title, Map<String, String> details, Evaluation evaluation, String baselineName,
+                                Map<String, Double> contributions) {
         BinaryMetrics model = evaluation.model();
         BinaryMetrics baseline = evaluation.baseline();
         Bootstrap.Result ci = evaluation.uncertainty();
@@ -28,7 +39,8 @@ public final class HtmlReport {
                 .append("</title><style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;"
                         + "margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}"
                         + "th{background:#f3f3f3}.charts{display:flex;gap:2em;flex-wrap:wrap}"
-                        + ".model{stroke:#1f77b4}.baseline{stroke:#d62728}</style></head><body>");
+                        + ".model{stroke:#1f77b4}.baseline{stroke:#d62728}td.bar{text-align:left;width:240px}"
+                        + ".bar div{background:#1f77b4;height:10px}</style></head><body>");
         h.append("<h1>").append(escape(title)).append("</h1><ul>");
         details.forEach((k, v) -> h.append("<li><b>").append(escape(k)).append("</b>: ").append(escape(v)).append("</li>"));
         h.append("</ul><h2>Test metrics</h2><table><tr><th></th><th>model</th>");
@@ -71,6 +83,7 @@ public final class HtmlReport {
             });
             h.append("</table>");
         }
+        importance(h, contributions);
         h.append("<div class=\"charts\"><div><h2>ROC</h2>").append(roc(model, baseline)).append("</div>");
         h.append("<div><h2>Calibration</h2>").append(calibration(model)).append("</div></div>");
         BinaryMetrics.Confusion c = model.confusion();
@@ -85,6 +98,22 @@ public final class HtmlReport {
                     b.upper(), b.rows(), fmt(b.meanScore()), fmt(b.positiveRate())));
         }
         return h.append("</table></body></html>\n").toString();
+    }
+
+    private static void importance(StringBuilder h, Map<String, Double> contributions) {
+        if (contributions.isEmpty()) {
+            return;
+        }
+        double largest = contributions.values().iterator().next();
+        h.append("<h2>Feature importance</h2><p>Each input's mean absolute contribution to the log-odds over training "
+                + "rows: the same contributions (coefficient × value for logistic regression, TreeSHAP for boosted trees) "
+                + "that every score carries.</p><table><tr><th>feature</th><th>in words</th><th>mean |contribution|</th>"
+                + "<th></th></tr>");
+        contributions.entrySet().stream().limit(CONTRIBUTIONS_SHOWN).forEach(e -> h.append(String.format(Locale.ROOT,
+                "<tr><th>%s</th><td>%s</td><td>%s</td><td class=\"bar\"><div style=\"width:%.1f%%\"></div></td></tr>",
+                escape(e.getKey()), escape(LABELS.getOrDefault(e.getKey(), "")), fmt(e.getValue()),
+                largest > 0 ? 100 * e.getValue() / largest : 0)));
+        h.append("</table>");
     }
 
     private static void intervals(StringBuilder h, String name, Bootstrap.Interval model, Bootstrap.Interval baseline) {

@@ -132,36 +132,81 @@ public final class FeatureCalculator {
                 for (String stat : STATS) {
                     String unit = stat.equals("slope") ? vital.getValue() + " per hour" : vital.getValue();
                     c.add(def(vital.getKey() + "_" + window + "_" + stat, "DOUBLE", unit, window,
-                            statDescription(stat) + " of " + vital.getKey().replace('_', ' ') + " over the last " + window));
+                            statDescription(stat) + " of " + vital.getKey().replace('_', ' ') + " over the last " + window,
+                            words(vital.getKey()) + ", " + statWords(stat) + " " + window.replace("h", " h")));
                 }
             }
         }
         c.add(def("news2_total", "INT", "", "24h", "NEWS2 total (RCP 2017) from each parameter's latest value in 24 h, on the "
-                + "SpO2 scale the profile prescribes (spo2_scale 2: an 88-92% target; else scale 1)"));
+                + "SpO2 scale the profile prescribes (spo2_scale 2: an 88-92% target; else scale 1)", "NEWS2"));
         for (String part : NEWS2_PARTS) {
-            c.add(def("news2_" + part, "INT", "", "24h", "NEWS2 sub-score for " + part.replace('_', ' ') + " (null if not measured in 24 h)"));
+            c.add(def("news2_" + part, "INT", "", "24h", "NEWS2 sub-score for " + part.replace('_', ' ')
+                    + " (null if not measured in 24 h)", "NEWS2 " + words(part) + " score"));
         }
-        c.add(def("news2_complete", "BOOLEAN", "", "24h", "all seven NEWS2 parameters were measured in the last 24 h"));
-        c.add(def("news2_risk", "STRING", "", "24h", "NEWS2 clinical risk: LOW, LOW_MEDIUM (a single 3), MEDIUM (5-6), HIGH (7+)"));
-        c.add(def("qsofa_total", "INT", "", "24h", "qSOFA: RR >= 22, SBP <= 100, altered mentation (not Alert)"));
-        c.add(def("qsofa_positive", "BOOLEAN", "", "24h", "qSOFA of 2 or more"));
-        c.add(def("shock_index_last", "DOUBLE", "", "24h", "latest heart rate / systolic blood pressure"));
-        c.add(def("minutes_since_last_vitals", "DOUBLE", "min", "latest", "time since the latest set of vitals"));
-        c.add(def("observations_24h", "INT", "sets", "24h", "sets of vitals recorded in 24 h (charted and monitor readings)"));
+        c.add(def("news2_complete", "BOOLEAN", "", "24h", "all seven NEWS2 parameters were measured in the last 24 h",
+                "NEWS2 complete"));
+        c.add(def("news2_risk", "STRING", "", "24h", "NEWS2 clinical risk: LOW, LOW_MEDIUM (a single 3), MEDIUM (5-6), HIGH (7+)",
+                "NEWS2 risk"));
+        c.add(def("qsofa_total", "INT", "", "24h", "qSOFA: RR >= 22, SBP <= 100, altered mentation (not Alert)", "qSOFA"));
+        c.add(def("qsofa_positive", "BOOLEAN", "", "24h", "qSOFA of 2 or more", "qSOFA positive"));
+        c.add(def("shock_index_last", "DOUBLE", "", "24h", "latest heart rate / systolic blood pressure", "shock index"));
+        c.add(def("minutes_since_last_vitals", "DOUBLE", "min", "latest", "time since the latest set of vitals",
+                "time since the last vitals"));
+        c.add(def("observations_24h", "INT", "sets", "24h", "sets of vitals recorded in 24 h (charted and monitor readings)",
+                "vital-sign sets in 24 h"));
         for (Map.Entry<String, String> lab : LAB_UNITS.entrySet()) {
-            c.add(def(lab.getKey() + "_latest", "DOUBLE", lab.getValue(), "24h", "latest " + lab.getKey() + " in 24 h"));
+            c.add(def(lab.getKey() + "_latest", "DOUBLE", lab.getValue(), "24h", "latest " + lab.getKey() + " in 24 h",
+                    words(lab.getKey()) + ", latest in 24 h"));
             c.add(def(lab.getKey() + "_change_24h", "DOUBLE", lab.getValue(), "24h",
-                    "latest minus earliest " + lab.getKey() + " in 24 h (null with fewer than two results)"));
+                    "latest minus earliest " + lab.getKey() + " in 24 h (null with fewer than two results)",
+                    words(lab.getKey()) + ", change in 24 h"));
         }
-        c.add(def("medications_24h", "INT", "administrations", "24h", "medication administrations in 24 h"));
+        c.add(def("medications_24h", "INT", "administrations", "24h", "medication administrations in 24 h",
+                "medications given in 24 h"));
         for (String drugClass : FLAGGED_DRUG_CLASSES) {
-            c.add(def(drugClass + "_24h", "BOOLEAN", "", "24h", "a " + drugClass + " was given in 24 h"));
+            c.add(def(drugClass + "_24h", "BOOLEAN", "", "24h", "a " + drugClass + " was given in 24 h",
+                    drugClass + " given in 24 h"));
         }
         for (Map.Entry<String, String> attribute : STATIC.entrySet()) {
             c.add(def(attribute.getKey(), attribute.getValue(), staticUnit(attribute.getKey()), "static",
-                    attribute.getKey().replace('_', ' ') + " from the profile in force"));
+                    attribute.getKey().replace('_', ' ') + " from the profile in force", staticWords(attribute.getKey())));
         }
         return Collections.unmodifiableList(c);
+    }
+
+    /** A signal's name as a clinician says it. */
+    private static String words(String signal) {
+        return switch (signal) {
+            case "spo2" -> "SpO2";
+            case "temperature_c" -> "temperature";
+            case "systolic_bp", "systolic" -> "systolic blood pressure";
+            case "diastolic_bp" -> "diastolic blood pressure";
+            case "pulse" -> "heart rate";
+            case "wbc" -> "white cell count";
+            default -> signal.replace('_', ' ');
+        };
+    }
+
+    private static String statWords(String stat) {
+        return switch (stat) {
+            case "mean" -> "mean over";
+            case "min" -> "lowest in";
+            case "max" -> "highest in";
+            case "std" -> "variability over";
+            case "last" -> "latest in";
+            default -> "trend over";
+        };
+    }
+
+    private static String staticWords(String attribute) {
+        return switch (attribute) {
+            case "copd" -> "COPD";
+            case "spo2_scale" -> "SpO2 scale";
+            case "bmi" -> "BMI";
+            case "avg_glucose_level" -> "average glucose";
+            case "weight_kg" -> "weight";
+            default -> attribute.replace('_', ' ');
+        };
     }
 
     private static String statDescription(String stat) {
@@ -192,8 +237,9 @@ public final class FeatureCalculator {
         }
     }
 
-    private static FeatureDefinition def(String name, String type, String unit, String window, String description) {
-        return new FeatureDefinition(name, type, unit, window, description, VERSION);
+    private static FeatureDefinition def(String name, String type, String unit, String window, String description,
+                                         String label) {
+        return new FeatureDefinition(name, type, unit, window, description, label, VERSION);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,39 +1,108 @@
 package io.clinicalpipeline.model.ml;
 
+import io.clinicalpipeline.model.ml.classification.BoostedTrees;
 import io.clinicalpipeline.model.ml.classification.GbtClassifierModel;
 import io.clinicalpipeline.model.ml.classification.LogisticRegressionModel;
 import io.clinicalpipeline.model.ml.feature.StandardScalerModel;
 import io.clinicalpipeline.model.ml.feature.TabularEncoderModel;
 import io.clinicalpipeline.model.ml.feature.Encoding;
+import org.apache.flink.ml.api.Stage;
 import org.apache.flink.ml.linalg.DenseVector;
 import org.apache.flink.ml.util.FileUtils;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 
 /**
  * A saved pipeline (tabular encoder, optional scalers, logistic regression or gradient-boosted trees) scoring one
  * row at a time, for the streaming and batch scoring jobs: no Flink table, no data frame per row. It runs the same
  * code as the stages' Flink transforms and servables (encoding, scaling, the classifier's probability), so its
- * scores equal theirs bit for bit.
+ * scores equal theirs bit for bit. {@link #explain} says which columns made a score (see {@link Explanation}).
  */
 public final class RiskScorer {
 
     private final List<String> inputColumns;
     private final Encoding encoding;
+    private final int[] columnOfPosition;
     private final List<UnaryOperator<double[]>> vectorStages;
-    private final ToDoubleFunction<double[]> classifier;
+    private final Classifier classifier;
+
+    /** The last stage: its probability and margin, and the margin's additive attribution to vector positions. */
+    private interface Classifier {
+        double probability(double[] x);
+
+        double margin(double[] x);
+
+        /** Fills {@code contributions} (one per vector position) and returns the base they add to. */
+        double attribute(double[] x, double[] contributions);
+    }
+
+    private record Regression(LogisticRegressionModel model, double[] coefficients) implements Classifier {
+        Regression(LogisticRegressionModel model) {
+            this(model, model.coefficients());
+        }
+
+        @Override
+        public double probability(double[] x) {
+            return model.probability(new DenseVector(x));
+        }
+
+        @Override
+        public double margin(double[] x) {
+            double margin = 0;
+            for (int j = 0; j < x.length; j++) {
+                margin += coefficients[j] * x[j];
+            }
+            return margin;
+        }
+
+        @Override
+        public double attribute(double[] x, double[] contributions) {
+            for (int j = 0; j < x.length; j++) {
+                contributions[j] = coefficients[j] * x[j];
+            }
+            // The intercept's position maps to no column: its term joins the base.
+            return 0;
+        }
+    }
+
+    private record Trees(BoostedTrees trees, double expectedMargin) implements Classifier {
+        Trees(BoostedTrees trees) {
+            this(trees, trees.explainable() ? trees.expectedMargin() : Double.NaN);
+        }
+
+        @Override
+        public double probability(double[] x) {
+            return trees.probability(x);
+        }
+
+        @Override
+        public double margin(double[] x) {
+            return trees.margin(x);
+        }
+
+        @Override
+        public double attribute(double[] x, double[] contributions) {
+            System.arraycopy(trees.contributions(x), 0, contributions, 0, contributions.length);
+            return expectedMargin;
+        }
+    }
+
+    private static final String SHAPE = "the scorer takes a TabularEncoderModel first, StandardScalerModels, and a "
+            + "LogisticRegressionModel or GbtClassifierModel last";
 
     private RiskScorer(List<String> inputColumns, Encoding encoding, List<UnaryOperator<double[]>> vectorStages,
-                       ToDoubleFunction<double[]> classifier) {
+                       Classifier classifier) {
         this.inputColumns = inputColumns;
         this.encoding = encoding;
+        this.columnOfPosition = encoding.columnOfPosition();
         this.vectorStages = vectorStages;
         this.classifier = classifier;
     }
@@ -45,30 +114,48 @@ public final class RiskScorer {
         if (!(stages instanceof Integer n) || n < 2) {
             throw new IllegalArgumentException(path + " is not a saved pipeline of an encoder and a classifier");
         }
-        TabularEncoderModel encoder = null;
-        List<UnaryOperator<double[]>> vectorStages = new ArrayList<>();
-        ToDoubleFunction<double[]> classifier = null;
+        List<Stage<?>> loaded = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String stagePath = FileUtils.getPathForPipelineStage(i, n, path);
             String className = (String) FileUtils.loadMetadata(stagePath, "").get("className");
-            if (i == 0 && TabularEncoderModel.class.getName().equals(className)) {
-                encoder = TabularEncoderModel.load(null, stagePath);
-            } else if (i == n - 1 && LogisticRegressionModel.class.getName().equals(className)) {
-                LogisticRegressionModel regression = LogisticRegressionModel.load(null, stagePath);
-                classifier = x -> regression.probability(new DenseVector(x));
-            } else if (i == n - 1 && GbtClassifierModel.class.getName().equals(className)) {
-                classifier = GbtClassifierModel.load(null, stagePath)::probability;
+            if (TabularEncoderModel.class.getName().equals(className)) {
+                loaded.add(TabularEncoderModel.load(null, stagePath));
+            } else if (LogisticRegressionModel.class.getName().equals(className)) {
+                loaded.add(LogisticRegressionModel.load(null, stagePath));
+            } else if (GbtClassifierModel.class.getName().equals(className)) {
+                loaded.add(GbtClassifierModel.load(null, stagePath));
             } else if (StandardScalerModel.class.getName().equals(className)) {
-                vectorStages.add(StandardScalerModel.load(null, stagePath)::scale);
+                loaded.add(StandardScalerModel.load(null, stagePath));
             } else {
-                throw new IllegalArgumentException("stage " + i + " of " + path + " is a " + className + "; the scorer "
-                        + "takes a TabularEncoderModel, StandardScalerModels and a LogisticRegressionModel or "
-                        + "GbtClassifierModel last");
+                throw new IllegalArgumentException("stage " + i + " of " + path + " is a " + className + "; " + SHAPE);
+            }
+        }
+        return of(loaded, path);
+    }
+
+    /** The scorer of fitted stages still in memory (a trainer's), as {@link #load} builds it from saved ones. */
+    public static RiskScorer of(List<Stage<?>> stages, String describedAs) {
+        TabularEncoderModel encoder = null;
+        List<UnaryOperator<double[]>> vectorStages = new ArrayList<>();
+        Classifier classifier = null;
+        int last = stages.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            Stage<?> stage = stages.get(i);
+            if (i == 0 && stage instanceof TabularEncoderModel e) {
+                encoder = e;
+            } else if (i == last && stage instanceof LogisticRegressionModel regression) {
+                classifier = new Regression(regression);
+            } else if (i == last && stage instanceof GbtClassifierModel trees) {
+                classifier = new Trees(trees.modelData());
+            } else if (i > 0 && i < last && stage instanceof StandardScalerModel scaler) {
+                vectorStages.add(scaler::scale);
+            } else {
+                throw new IllegalArgumentException("stage " + i + " of " + describedAs + " is a "
+                        + stage.getClass().getName() + "; " + SHAPE);
             }
         }
         if (encoder == null || classifier == null) {
-            throw new IllegalArgumentException(path + " must start with a TabularEncoderModel and end with a "
-                    + "LogisticRegressionModel or GbtClassifierModel");
+            throw new IllegalArgumentException(describedAs + " has no encoder or classifier; " + SHAPE);
         }
         return new RiskScorer(List.of(encoder.getInputCols()), encoder.modelData(), vectorStages, classifier);
     }
@@ -78,10 +165,20 @@ public final class RiskScorer {
         return inputColumns;
     }
 
+    /** Whether {@link #explain} works: false only for boosted trees saved before node covers were kept. */
+    public boolean explainable() {
+        return !(classifier instanceof Trees t) || t.trees().explainable();
+    }
+
     /** Scores rows of a fixed layout: the model's input columns resolved to positions once, not per row. */
     public interface Bound {
         /** The probability of the positive class; {@code field.apply(i)} is the row's value at position i. */
         double score(IntFunction<Object> field);
+
+        /** The score with its explanation; see {@link RiskScorer#explainable}. */
+        Explanation explain(IntFunction<Object> field);
+
+        boolean explainable();
     }
 
     /**
@@ -98,19 +195,63 @@ public final class RiskScorer {
                         + "', which the rows do not have; it was trained on another table");
             }
         }
-        return field -> score(encoding.encode(i -> field.apply(positions[i])));
+        return new Bound() {
+            @Override
+            public double score(IntFunction<Object> field) {
+                return classifier.probability(vector(i -> field.apply(positions[i])));
+            }
+
+            @Override
+            public Explanation explain(IntFunction<Object> field) {
+                return explainInput(i -> field.apply(positions[i]));
+            }
+
+            @Override
+            public boolean explainable() {
+                return RiskScorer.this.explainable();
+            }
+        };
     }
 
     /** The probability of the positive class for a row whose column values {@code column} returns (null: missing). */
     public double score(Function<String, Object> column) {
-        return score(encoding.encode(i -> column.apply(inputColumns.get(i))));
+        return classifier.probability(vector(i -> column.apply(inputColumns.get(i))));
     }
 
-    private double score(double[] encoded) {
-        double[] x = encoded;
+    /** The same score with each input column's contribution to it. */
+    public Explanation explain(Function<String, Object> column) {
+        return explainInput(i -> column.apply(inputColumns.get(i)));
+    }
+
+    private Explanation explainInput(IntFunction<Object> input) {
+        double[] x = vector(input);
+        double[] byPosition = new double[x.length];
+        double base = classifier.attribute(x, byPosition);
+        double[] byColumn = new double[inputColumns.size()];
+        for (int j = 0; j < byPosition.length; j++) {
+            if (columnOfPosition[j] < 0) {
+                base += byPosition[j];
+            } else {
+                byColumn[columnOfPosition[j]] += byPosition[j];
+            }
+        }
+        Integer[] order = new Integer[byColumn.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> -Math.abs(byColumn[i])));
+        List<Explanation.Contribution> contributions = new ArrayList<>(order.length);
+        for (int i : order) {
+            contributions.add(new Explanation.Contribution(inputColumns.get(i), input.apply(i), byColumn[i]));
+        }
+        return new Explanation(classifier.probability(x), classifier.margin(x), base, contributions);
+    }
+
+    private double[] vector(IntFunction<Object> input) {
+        double[] x = encoding.encode(input);
         for (UnaryOperator<double[]> stage : vectorStages) {
             x = stage.apply(x);
         }
-        return classifier.applyAsDouble(x);
+        return x;
     }
 }

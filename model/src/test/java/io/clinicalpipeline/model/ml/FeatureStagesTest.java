@@ -108,6 +108,16 @@ class FeatureStagesTest {
                 new TabularEncoder().setInputCols("x", "s").setOutputCol("encoded"),
                 new StandardScaler().setInputCol("encoded").setOutputCol("features"),
                 new LogisticRegression().setReg(0.001)));
+        RiskScorer scorer = RiskScorer.load(dir.resolve("pipeline").toString());
+        // Coefficient × scaled value: unscaled-mean-free here (no centring), so x's contribution is proportional to x.
+        double at10 = contributionOfX(scorer, 10.0);
+        assertEquals(2 * at10, contributionOfX(scorer, 20.0), 1e-12);
+        assertEquals(0, contributionOfX(scorer, 0.0), 0);
+    }
+
+    private static double contributionOfX(RiskScorer scorer, double x) {
+        return scorer.explain(c -> c.equals("x") ? x : "low").contributions().stream()
+                .filter(c -> c.feature().equals("x")).findFirst().orElseThrow().contribution();
     }
 
     @Test
@@ -150,6 +160,21 @@ class FeatureStagesTest {
             Row input = rows.get(i);
             assertEquals(job, scorer.score(c -> c.equals("x") ? input.getField(0) : input.getField(1)), 0.0,
                     "the row-at-a-time scorer, row " + i);
+            Explanation why = scorer.explain(c -> c.equals("x") ? input.getField(0) : input.getField(1));
+            assertEquals(job, why.score(), 0.0, "the explained score is the score, row " + i);
+            assertEquals(job, 1 / (1 + Math.exp(-why.margin())), 1e-12, "the margin is the score's log-odds, row " + i);
+            double sum = why.base();
+            for (Explanation.Contribution c : why.contributions()) {
+                sum += c.contribution();
+            }
+            assertEquals(why.margin(), sum, 1e-9, "base + contributions = margin, row " + i);
+            assertEquals(java.util.Set.of("x", "s"), java.util.Set.of(why.contributions().get(0).feature(),
+                    why.contributions().get(1).feature()), "one contribution per input column");
+            assertTrue(Math.abs(why.contributions().get(0).contribution())
+                    >= Math.abs(why.contributions().get(1).contribution()), "largest first");
+            for (Explanation.Contribution c : why.contributions()) {
+                assertEquals(c.feature().equals("x") ? input.getField(0) : input.getField(1), c.value(), "raw values");
+            }
         }
         PipelineModel reloaded = PipelineModel.load(tEnv, path);
         List<Row> again = byId(SyntheticData.collect(reloaded.transform(mixed(tEnv, rows.subList(0, 100)))[0]));

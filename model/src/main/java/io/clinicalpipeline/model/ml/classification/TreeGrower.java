@@ -57,7 +57,7 @@ final class TreeGrower {
 
     /** The tree so far, for routing points to open nodes. */
     Tree snapshot() {
-        return tree(new double[feature.size()]);
+        return tree(new double[feature.size()], null);
     }
 
     /** The histogram slot of every node: its index among the open nodes, or -1. */
@@ -144,19 +144,24 @@ final class TreeGrower {
         return h + lambda > 0 ? g * g / (h + lambda) : 0;
     }
 
-    /** The finished tree: every node not split is a leaf valued from its gradient and hessian sums. */
+    /**
+     * The finished tree: every node not split is a leaf valued from its gradient and hessian sums, and every node keeps
+     * the count of rows that reached it as its cover.
+     */
     Tree build() {
         double[] value = new double[feature.size()];
+        double[] cover = new double[feature.size()];
         for (int node = 0; node < value.length; node++) {
             double[] sum = totals.get(node);
             if (feature.get(node) == LEAF && sum != null && sum[1] + lambda > 0) {
                 value[node] = -step * sum[0] / (sum[1] + lambda);
             }
+            cover[node] = sum == null ? 0 : sum[2];
         }
-        return tree(value);
+        return tree(value, cover);
     }
 
-    private Tree tree(double[] value) {
+    private Tree tree(double[] value, double[] cover) {
         int n = feature.size();
         int[] f = new int[n];
         double[] t = new double[n];
@@ -168,7 +173,7 @@ final class TreeGrower {
             l[node] = links.get(node)[0];
             r[node] = links.get(node)[1];
         }
-        return new Tree(f, t, l, r, value);
+        return new Tree(f, t, l, r, value, cover);
     }
 
     private int addNode(double[] sum) {

@@ -71,6 +71,21 @@ public record Encoding(List<Column> columns, boolean withIntercept) implements S
         return names;
     }
 
+    /** The input column each vector position encodes (one-hot and missing-indicator positions included); -1: intercept. */
+    public int[] columnOfPosition() {
+        int[] column = new int[width()];
+        int at = 0;
+        for (int i = 0; i < columns.size(); i++) {
+            for (int k = 0; k < columns.get(i).width(); k++) {
+                column[at++] = i;
+            }
+        }
+        if (withIntercept) {
+            column[at] = -1;
+        }
+        return column;
+    }
+
     /** Encodes one row; {@code value.apply(i)} is the raw value of input column i (null when missing). */
     public double[] encode(IntFunction<Object> value) {
         double[] x = new double[width()];

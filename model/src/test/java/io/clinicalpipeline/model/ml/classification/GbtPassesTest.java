@@ -75,7 +75,7 @@ class GbtPassesTest {
         double[][] cuts = {{0.5, 1.5, 2.5}};
         // root: bin <= 1 left (threshold 1.5), i.e. raw x < cuts[1] = 1.5
         Tree bins = new Tree(new int[] {0, -1, -1}, new double[] {1.5, 0, 0}, new int[] {1, 0, 0}, new int[] {2, 0, 0},
-                new double[] {0, -1, 1});
+                new double[] {0, -1, 1}, null);
         Tree raw = bins.onRawValues(cuts);
         for (double x : new double[] {0, 0.5, 1.2, 1.5, 2, 3, 7}) {
             assertEquals(bins.predict(new double[] {GbtPasses.bin(cuts[0], x)}), raw.predict(new double[] {x}), 0.0, "x " + x);

@@ -1,0 +1,42 @@
+package io.clinicalpipeline.lake;
+
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.paimon.catalog.Catalog;
+import org.apache.paimon.catalog.Identifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LakehouseTest {
+
+    @Test
+    void aWarehouseCreatedBeforeAColumnWasAddedGainsItAndKeepsItsRows(@TempDir Path dir) throws Exception {
+        Lakehouse lake = new Lakehouse(dir.toString());
+        TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inBatchMode());
+        lake.use(tEnv, "legacy");
+        // The table as the first release created it.
+        tEnv.executeSql("CREATE TABLE feature_catalog (name STRING NOT NULL, version INT NOT NULL, data_type STRING NOT NULL, "
+                + "unit STRING NOT NULL, lookback STRING NOT NULL, description STRING NOT NULL, "
+                + "PRIMARY KEY (name, version) NOT ENFORCED) WITH ('bucket' = '1')");
+        tEnv.executeSql("INSERT INTO feature_catalog VALUES ('age', 1, 'INT', 'years', 'static', 'age')").await();
+
+        lake.createTables(tEnv, "legacy");
+        lake.createTables(tEnv, "legacy");
+
+        try (Catalog catalog = lake.openCatalog()) {
+            for (Lakehouse.AddedColumn added : Lakehouse.ADDED_COLUMNS) {
+                List<String> columns = catalog.getTable(Identifier.create("legacy", added.table())).rowType().getFieldNames();
+                assertTrue(columns.contains(added.column()), added + " in " + columns);
+                assertEquals(columns.size() - 1, columns.indexOf(added.column()), "added last, once: " + columns);
+            }
+        }
+        assertEquals("+I[age, 1, null]", tEnv.executeSql("SELECT name, version, label FROM feature_catalog")
+                .collect().next().toString());
+    }
+}
