@@ -30,6 +30,7 @@ class LayersTest {
                     "io.clinicalpipeline.drift..", "io.clinicalpipeline.performance..")
             .layer("Building blocks").definedBy("io.clinicalpipeline.events..", "io.clinicalpipeline.kafka..",
                     "io.clinicalpipeline.lake..", "io.clinicalpipeline.online..", "io.clinicalpipeline.runtime..",
+                    "io.clinicalpipeline.interop..",
                     "io.clinicalpipeline.model..")
             .whereLayer("Command line").mayNotBeAccessedByAnyLayer()
             .whereLayer("Applications").mayOnlyBeAccessedByLayers("Command line")
