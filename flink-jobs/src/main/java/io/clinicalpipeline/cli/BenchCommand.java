@@ -1,6 +1,7 @@
 package io.clinicalpipeline.cli;
 
 import io.clinicalpipeline.bench.FeaturesBench;
+import io.clinicalpipeline.bench.FormatsBench;
 import io.clinicalpipeline.bench.IngestBench;
 import io.clinicalpipeline.bench.IngestSoak;
 import io.clinicalpipeline.bench.OnlineBench;
@@ -26,13 +27,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bin/pipeline bench ingest|ingest-soak|online|state|features|train|score|serve}. Every figure is printed next to a baseline
+ * {@code bin/pipeline bench ingest|ingest-soak|online|state|features|train|score|serve|formats}. Every figure is printed next to a baseline
  * measured in the same run, so the ratio means something on a noisy machine.
  */
-@Command(name = "bench", header = "benchmarks: ingest, ingest-soak, online, state, features, train, score, serve", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
+@Command(name = "bench", header = "benchmarks: ingest, ingest-soak, online, state, features, train, score, serve, formats", description = "Benchmarks, each against a baseline measured in the same run; they write only under "
         + "--data-dir.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Soak.class, BenchCommand.Online.class, BenchCommand.State.class,
-                BenchCommand.Features.class, BenchCommand.Train.class, BenchCommand.Score.class, BenchCommand.Serve.class})
+                BenchCommand.Features.class, BenchCommand.Train.class, BenchCommand.Score.class, BenchCommand.Serve.class,
+                BenchCommand.Formats.class})
 final class BenchCommand extends CommandGroup {
 
     /** Benchmarks commit often, so a run is mostly work rather than waiting for checkpoints. */
@@ -337,6 +339,27 @@ final class BenchCommand extends CommandGroup {
                 throw new ParameterException(spec.commandLine(), "--algorithms takes lr and gbt, got " + algorithms);
             }
             TrainBench.run(new TrainBench.Settings(rows, features, heldOut, algorithms, trees, maxDepth, parallelism, seed, scratchDir));
+            return 0;
+        }
+    }
+
+    @Command(name = "formats", header = "FHIR R4 and HL7 v2 parse-and-map events/s vs the JSON path", description = "Generates a "
+            + "ward, writes its events as FHIR R4 (and its vitals and labs as HL7 v2 ORU^R01), and times, in one thread, "
+            + "each format parsed, mapped and through the silver rules against the JSON path on the same events.")
+    static final class Formats implements Callable<Integer> {
+        @Option(names = "--patients", paramLabel = "N", defaultValue = "200", description = "simulated patients")
+        int patients;
+
+        @Option(names = "--hours", paramLabel = "DURATION", defaultValue = "24h",
+                description = "simulated time")
+        Duration hours;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "generator seed")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            FormatsBench.run(new FormatsBench.Settings(patients, hours, seed));
             return 0;
         }
     }

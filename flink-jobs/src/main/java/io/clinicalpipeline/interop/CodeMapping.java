@@ -106,6 +106,23 @@ public final class CodeMapping implements Serializable {
         return observations.get(loinc);
     }
 
+    /** The LOINC code and UCUM unit under which a lab result in the silver rules' {@code unit} is sent. */
+    public record LabCode(String loinc, String ucum) {}
+
+    /** @throws IllegalArgumentException when no mapped code of {@code test} takes that unit */
+    public LabCode labCode(String test, String unit) {
+        for (Map.Entry<String, Code> c : observations.entrySet()) {
+            if (test.equals(c.getValue().test())) {
+                for (Map.Entry<String, String> u : c.getValue().units().entrySet()) {
+                    if (u.getValue().equalsIgnoreCase(unit)) {
+                        return new LabCode(c.getKey(), u.getKey());
+                    }
+                }
+            }
+        }
+        throw new IllegalArgumentException("no LOINC code in the mapping for " + test + " in " + unit);
+    }
+
     /** Whether the code is a panel whose components (or members) carry the values. */
     public boolean isPanel(String loinc) {
         return panels.contains(loinc);

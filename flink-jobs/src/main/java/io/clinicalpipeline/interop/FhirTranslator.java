@@ -8,15 +8,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clinicalpipeline.events.EventKind;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AdverseEvent;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -43,6 +49,8 @@ public final class FhirTranslator {
     static final String NO_PATIENT = "NO_PATIENT";
     static final String NO_TIME = "NO_TIME";
     private static final String SOURCE = "fhir";
+    /** The identifier system under which a Patient carries the profile event's id. */
+    static final String EVENT_ID = "urn:clinicalpipeline:event-id";
 
     private final CodeMapping mapping;
     private final IParser parser;
@@ -94,9 +102,11 @@ public final class FhirTranslator {
             patient(p, receivedAt, out);
         } else if (resource instanceof Encounter e) {
             encounter(e, receivedAt, out);
+        } else if (resource instanceof AdverseEvent a) {
+            adverseEvent(a, out);
         } else {
             out.unmapped(UNSUPPORTED_RESOURCE, "a " + resource.fhirType() + " resource; the pipeline takes Observation, "
-                    + "MedicationAdministration, Patient, Encounter and Bundles of them", null, null);
+                    + "MedicationAdministration, Patient, Encounter, AdverseEvent and Bundles of them", null, null);
         }
     }
 
@@ -111,7 +121,7 @@ public final class FhirTranslator {
                     + ") has no " + (patient == null ? "Patient subject" : "effective time"), patient, time);
             return;
         }
-        String source = o.hasDevice() ? idOf(o.getDevice()) : SOURCE;
+        String source = o.hasDevice() ? idOf(o.getDevice()) : o.getMeta().hasSource() ? o.getMeta().getSource() : null;
         String eventId = o.hasIdentifier() ? o.getIdentifierFirstRep().getValue() : null;
         if (loinc != null && mapping.isPanel(loinc)) {
             if (!o.hasComponent()) {
@@ -119,7 +129,7 @@ public final class FhirTranslator {
                         + "hasMember arrive as their own Observations)", patient, time);
             }
             for (Observation.ObservationComponentComponent c : o.getComponent()) {
-                out.add(reading(patient, time, source, eventId, loinc(c.getCode()), c.getValue()));
+                out.add(reading(patient, time, source != null ? source : SOURCE, eventId, loinc(c.getCode()), c.getValue()));
             }
             return;
         }
@@ -127,7 +137,7 @@ public final class FhirTranslator {
             out.unmapped(Readings.UNMAPPED_CODE, "Observation " + o.getIdPart() + " has no LOINC coding", patient, time);
             return;
         }
-        out.add(reading(patient, time, o.hasDevice() ? source : source + "/" + loinc, eventId, loinc, o.getValue()));
+        out.add(reading(patient, time, source != null ? source : SOURCE + "/" + loinc, eventId, loinc, o.getValue()));
     }
 
     private static Readings.Reading reading(String patient, Instant time, String source, String eventId, String loinc,
@@ -165,7 +175,7 @@ public final class FhirTranslator {
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         e.put("patient_id", patient);
         e.put("event_time", time.toString());
-        e.put("source_id", m.hasPerformer() ? idOf(m.getPerformerFirstRep().getActor()) : SOURCE);
+        e.put("source_id", m.hasPerformer() ? idOf(m.getPerformerFirstRep().getActor()) : sourceOf(m));
         if (m.hasIdentifier()) {
             e.put("event_id", m.getIdentifierFirstRep().getValue());
         }
@@ -190,7 +200,28 @@ public final class FhirTranslator {
 
     private static void patient(Patient p, Instant receivedAt, Readings out) {
         Instant time = p.getMeta().hasLastUpdated() ? p.getMeta().getLastUpdated().toInstant() : receivedAt;
-        ObjectNode e = profile(p.getIdPart(), time);
+        ObjectNode e = profile(p.getIdPart(), time, sourceOf(p));
+        for (org.hl7.fhir.r4.model.Identifier id : p.getIdentifier()) {
+            if (EVENT_ID.equals(id.getSystem())) {
+                e.put("event_id", id.getValue());
+            }
+        }
+        for (Extension attribute : p.getExtensionsByUrl(FhirWriter.PROFILE)) {
+            Extension name = attribute.getExtensionByUrl("name");
+            Extension value = attribute.getExtensionByUrl("value");
+            if (name != null && value != null && value.getValue() instanceof PrimitiveType<?> v) {
+                String field = name.getValue().primitiveValue();
+                if (v instanceof IntegerType i) {
+                    e.put(field, i.getValue());
+                } else if (v instanceof DecimalType d) {
+                    e.put(field, d.getValue());
+                } else if (v instanceof BooleanType b) {
+                    e.put(field, b.getValue());
+                } else {
+                    e.put(field, v.primitiveValue());
+                }
+            }
+        }
         if (p.hasBirthDate()) {
             e.put("age", ChronoUnit.YEARS.between(p.getBirthDate().toInstant().atZone(ZoneOffset.UTC).toLocalDate(),
                     time.atZone(ZoneOffset.UTC).toLocalDate()));
@@ -214,17 +245,45 @@ public final class FhirTranslator {
             return;
         }
         Reference location = enc.getLocationFirstRep().getLocation();
-        ObjectNode e = profile(patient, time);
+        ObjectNode e = profile(patient, time, sourceOf(enc));
         e.put("ward", (location.hasDisplay() ? location.getDisplay() : idOf(location)).toLowerCase(Locale.ROOT));
         out.event(EventKind.PATIENTS, e);
     }
 
-    private static ObjectNode profile(String patient, Instant time) {
+    private static void adverseEvent(AdverseEvent a, Readings out) {
+        String patient = patientOf(a.getSubject());
+        Instant time = a.hasDate() ? instant(a.getDateElement()) : null;
+        if (patient == null || time == null || !a.hasEvent()) {
+            out.unmapped(patient == null ? NO_PATIENT : time == null ? NO_TIME : Readings.UNMAPPED_CODE, "AdverseEvent "
+                    + a.getIdPart() + " has no " + (patient == null ? "Patient subject" : time == null ? "date" : "event"),
+                    patient, time);
+            return;
+        }
+        ObjectNode e = profile(patient, time, sourceOf(a));
+        if (a.hasIdentifier()) {
+            e.put("event_id", a.getIdentifier().getValue());
+        }
+        CodeableConcept event = a.getEvent();
+        e.put("event_type", event.hasText() ? event.getText() : event.getCodingFirstRep().getCode());
+        if (a.hasSeverity()) {
+            e.put("severity", a.getSeverity().hasCoding() ? a.getSeverity().getCodingFirstRep().getCode()
+                    : a.getSeverity().getText());
+        }
+        out.event(EventKind.ADVERSE_EVENTS, e);
+    }
+
+    /** The header every event but a vitals set has; the source id is the field the silver rules read. */
+    private static ObjectNode profile(String patient, Instant time, String source) {
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         e.put("patient_id", patient);
         e.put("event_time", time.toString());
-        e.put("source_id", SOURCE);
+        e.put("source_id", source);
         return e;
+    }
+
+    /** The system that sent the resource ({@code meta.source}), else "fhir". */
+    private static String sourceOf(Resource r) {
+        return r.getMeta().hasSource() ? r.getMeta().getSource() : SOURCE;
     }
 
     private static String loinc(CodeableConcept code) {
