@@ -77,11 +77,12 @@ final class TreeShap {
     private void recurse(int node, int parentBase, int parentLength, double zeroFraction, double oneFraction,
                          int splitFeature, int level) {
         int base = level * slots;
-        if (level > 0) {
-            System.arraycopy(feature, parentBase, feature, base, parentLength);
-            System.arraycopy(zero, parentBase, zero, base, parentLength);
-            System.arraycopy(one, parentBase, one, base, parentLength);
-            System.arraycopy(weight, parentBase, weight, base, parentLength);
+        // A plain loop: paths are a few slots long, where four System.arraycopy calls cost more than the copying.
+        for (int k = 0; k < parentLength; k++) {
+            feature[base + k] = feature[parentBase + k];
+            zero[base + k] = zero[parentBase + k];
+            one[base + k] = one[parentBase + k];
+            weight[base + k] = weight[parentBase + k];
         }
         int length = extend(base, parentLength, zeroFraction, oneFraction, splitFeature);
         if (tree.isLeaf(node)) {
@@ -126,10 +127,13 @@ final class TreeShap {
         zero[base + length] = zeroFraction;
         one[base + length] = oneFraction;
         weight[base + length] = length == 0 ? 1 : 0;
-        double scale = reciprocal[length + 1];
+        // Constants grouped apart from the weights, so each step's dependent work is one multiply-add.
+        double oneScaled = oneFraction * reciprocal[length + 1];
+        double zeroScaled = zeroFraction * reciprocal[length + 1];
         for (int i = length - 1; i >= 0; i--) {
-            weight[base + i + 1] += oneFraction * weight[base + i] * (i + 1) * scale;
-            weight[base + i] = zeroFraction * weight[base + i] * (length - i) * scale;
+            double w = weight[base + i];
+            weight[base + i + 1] += w * (oneScaled * (i + 1));
+            weight[base + i] = w * (zeroScaled * (length - i));
         }
         return length + 1;
     }
@@ -169,15 +173,17 @@ final class TreeShap {
             double next = weight[base + length - 1];
             double overOne = length / o;
             double perLength = reciprocal[length];
+            double zPerLength = z * perLength;
             for (int j = length - 2; j >= 0; j--) {
-                double w = next * overOne * reciprocal[j + 1];
+                // The chain from one step's next to the following one is a multiply and a multiply-add.
+                double w = next * (overOne * reciprocal[j + 1]);
                 total += w;
-                next = weight[base + j] - w * z * (length - j - 1) * perLength;
+                next = weight[base + j] - w * (zPerLength * (length - j - 1));
             }
         } else {
             double overZero = length / z;
             for (int j = length - 2; j >= 0; j--) {
-                total += weight[base + j] * overZero * reciprocal[length - j - 1];
+                total += weight[base + j] * (overZero * reciprocal[length - j - 1]);
             }
         }
         return total;
