@@ -2,6 +2,7 @@ package io.clinicalpipeline.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clinicalpipeline.events.EventKind;
 
@@ -58,7 +59,7 @@ public final class CodeMapping implements Serializable {
                     ((ObjectNode) merged.get("observations")).setAll((ObjectNode) extra.get("observations"));
                 }
                 if (extra.has("panels")) {
-                    extra.get("panels").forEach(((com.fasterxml.jackson.databind.node.ArrayNode) merged.get("panels"))::add);
+                    extra.get("panels").forEach(((ArrayNode) merged.get("panels"))::add);
                 }
             }
             return parse(merged, overrides == null ? BUILT_IN : overrides.toString());

@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
@@ -26,6 +27,7 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 
 import java.nio.charset.CharacterCodingException;
@@ -150,7 +152,7 @@ public final class FhirTranslator {
             unit = q.hasCode() ? q.getCode() : q.getUnit();
         } else if (value instanceof CodeableConcept cc) {
             code = cc.hasCoding() ? cc.getCodingFirstRep().getCode() : cc.getText();
-        } else if (value instanceof org.hl7.fhir.r4.model.StringType s) {
+        } else if (value instanceof StringType s) {
             code = s.getValue();
         }
         return new Readings.Reading(patient, time, source, eventId, loinc == null ? "(none)" : loinc, number, unit, code);
@@ -200,8 +202,8 @@ public final class FhirTranslator {
 
     private static void patient(Patient p, Instant receivedAt, Readings out) {
         Instant time = p.getMeta().hasLastUpdated() ? p.getMeta().getLastUpdated().toInstant() : receivedAt;
-        ObjectNode e = profile(p.getIdPart(), time, sourceOf(p));
-        for (org.hl7.fhir.r4.model.Identifier id : p.getIdentifier()) {
+        ObjectNode e = header(p.getIdPart(), time, sourceOf(p));
+        for (Identifier id : p.getIdentifier()) {
             if (EVENT_ID.equals(id.getSystem())) {
                 e.put("event_id", id.getValue());
             }
@@ -245,7 +247,7 @@ public final class FhirTranslator {
             return;
         }
         Reference location = enc.getLocationFirstRep().getLocation();
-        ObjectNode e = profile(patient, time, sourceOf(enc));
+        ObjectNode e = header(patient, time, sourceOf(enc));
         e.put("ward", (location.hasDisplay() ? location.getDisplay() : idOf(location)).toLowerCase(Locale.ROOT));
         out.event(EventKind.PATIENTS, e);
     }
@@ -259,7 +261,7 @@ public final class FhirTranslator {
                     patient, time);
             return;
         }
-        ObjectNode e = profile(patient, time, sourceOf(a));
+        ObjectNode e = header(patient, time, sourceOf(a));
         if (a.hasIdentifier()) {
             e.put("event_id", a.getIdentifier().getValue());
         }
@@ -273,7 +275,7 @@ public final class FhirTranslator {
     }
 
     /** The header every event but a vitals set has; the source id is the field the silver rules read. */
-    private static ObjectNode profile(String patient, Instant time, String source) {
+    private static ObjectNode header(String patient, Instant time, String source) {
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         e.put("patient_id", patient);
         e.put("event_time", time.toString());

@@ -11,8 +11,10 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
@@ -20,6 +22,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SimpleQuantity;
 import org.hl7.fhir.r4.model.StringType;
 
 import java.nio.charset.StandardCharsets;
@@ -118,8 +121,8 @@ public final class FhirWriter {
         m.setMedication(drug);
         MedicationAdministration.MedicationAdministrationDosageComponent dosage = m.getDosage();
         if (e.hasNonNull("dose")) {
-            dosage.setDose((org.hl7.fhir.r4.model.SimpleQuantity) new org.hl7.fhir.r4.model.SimpleQuantity()
-                    .setValue(e.get("dose").asDouble()).setUnit(e.path("dose_unit").asText()));
+            dosage.setDose((SimpleQuantity) new SimpleQuantity().setValue(e.get("dose").asDouble())
+                    .setUnit(e.path("dose_unit").asText()));
         }
         if (e.hasNonNull("route")) {
             dosage.setRoute(new CodeableConcept().setText(e.get("route").asText()));
@@ -180,14 +183,14 @@ public final class FhirWriter {
     }
 
     /** The event id as the resource's identifier, and the source system in {@code meta.source}. */
-    private static void header(org.hl7.fhir.r4.model.DomainResource r, JsonNode e) {
+    private static void header(DomainResource r, JsonNode e) {
         if (e.hasNonNull("event_id")) {
             if (r instanceof Observation o) {
                 o.addIdentifier().setValue(e.get("event_id").asText());
             } else if (r instanceof MedicationAdministration m) {
                 m.addIdentifier().setValue(e.get("event_id").asText());
             } else if (r instanceof AdverseEvent a) {
-                a.setIdentifier(new org.hl7.fhir.r4.model.Identifier().setValue(e.get("event_id").asText()));
+                a.setIdentifier(new Identifier().setValue(e.get("event_id").asText()));
             } else if (r instanceof Patient p) {
                 p.addIdentifier().setSystem(FhirTranslator.EVENT_ID).setValue(e.get("event_id").asText());
             }

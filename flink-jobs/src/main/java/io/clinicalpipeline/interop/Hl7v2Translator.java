@@ -12,7 +12,6 @@ import ca.uhn.hl7v2.model.v251.group.ORU_R01_PATIENT_RESULT;
 import ca.uhn.hl7v2.model.v251.message.ADT_A01;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
 import ca.uhn.hl7v2.model.v251.segment.MSH;
-import ca.uhn.hl7v2.model.v251.segment.OBR;
 import ca.uhn.hl7v2.model.v251.segment.OBX;
 import ca.uhn.hl7v2.model.v251.segment.PID;
 import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
@@ -102,45 +101,48 @@ public final class Hl7v2Translator implements AutoCloseable {
         String source = oru.getMSH().getSendingApplication().getNamespaceID().getValue();
         String eventId = oru.getMSH().getMessageControlID().getValue();
         for (ORU_R01_PATIENT_RESULT result : oru.getPATIENT_RESULTAll()) {
-            PID pid = result.getPATIENT().getPID();
-            String patient = pid.getPatientIdentifierList(0).getIDNumber().getValue();
+            String patient = result.getPATIENT().getPID().getPatientIdentifierList(0).getIDNumber().getValue();
             for (ORU_R01_ORDER_OBSERVATION order : result.getORDER_OBSERVATIONAll()) {
-                OBR obr = order.getOBR();
-                Instant orderTime = time(obr.getObservationDateTime().getTime().getValue());
+                Instant orderTime = time(order.getOBR().getObservationDateTime().getTime().getValue());
                 for (ORU_R01_OBSERVATION observation : order.getOBSERVATIONAll()) {
-                    OBX obx = observation.getOBX();
-                    Instant time = obx.getDateTimeOfTheObservation().getTime().getValue() != null
-                            ? time(obx.getDateTimeOfTheObservation().getTime().getValue()) : orderTime;
-                    CE code = obx.getObservationIdentifier();
-                    String loinc = "LN".equals(code.getNameOfCodingSystem().getValue()) ? code.getIdentifier().getValue()
-                            : "LN".equals(code.getNameOfAlternateCodingSystem().getValue())
-                            ? code.getAlternateIdentifier().getValue() : null;
-                    if (patient == null || time == null || loinc == null) {
-                        out.unmapped(patient == null ? FhirTranslator.NO_PATIENT : time == null ? FhirTranslator.NO_TIME
-                                : Readings.UNMAPPED_CODE, "OBX " + obx.getSetIDOBX().getValue() + " has no "
-                                + (patient == null ? "patient (PID-3)" : time == null ? "time (OBX-14, OBR-7)"
-                                : "LOINC code (OBX-3 coding system LN)"), patient, time);
-                        continue;
-                    }
-                    String device = obx.getEquipmentInstanceIdentifier().length > 0
-                            ? obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().getValue() : null;
-                    Varies[] values = obx.getObservationValue();
-                    String raw = values.length == 0 ? null : values[0].encode();
-                    Double number = null;
-                    String coded = null;
-                    if (raw != null && !raw.isBlank()) {
-                        String type = obx.getValueType().getValue();
-                        if ("NM".equals(type) || "SN".equals(type)) {
-                            number = Double.valueOf(raw.replace("^", "").trim());
-                        } else {
-                            coded = raw.split("\\^", -1)[0];
-                        }
-                    }
-                    out.add(new Readings.Reading(patient, time, device != null ? device : source, eventId, loinc, number,
-                            obx.getUnits().getIdentifier().getValue(), coded));
+                    observation(observation.getOBX(), patient, orderTime, source, eventId, out);
                 }
             }
         }
+    }
+
+    /** One OBX as a reading: its own time (OBX-14) or the order's, its device (OBX-18) or the sending system. */
+    private static void observation(OBX obx, String patient, Instant orderTime, String source, String eventId, Readings out)
+            throws HL7Exception {
+        Instant time = obx.getDateTimeOfTheObservation().getTime().getValue() != null
+                ? time(obx.getDateTimeOfTheObservation().getTime().getValue()) : orderTime;
+        CE code = obx.getObservationIdentifier();
+        String loinc = "LN".equals(code.getNameOfCodingSystem().getValue()) ? code.getIdentifier().getValue()
+                : "LN".equals(code.getNameOfAlternateCodingSystem().getValue()) ? code.getAlternateIdentifier().getValue()
+                : null;
+        if (patient == null || time == null || loinc == null) {
+            out.unmapped(patient == null ? FhirTranslator.NO_PATIENT : time == null ? FhirTranslator.NO_TIME
+                    : Readings.UNMAPPED_CODE, "OBX " + obx.getSetIDOBX().getValue() + " has no "
+                    + (patient == null ? "patient (PID-3)" : time == null ? "time (OBX-14, OBR-7)"
+                    : "LOINC code (OBX-3 coding system LN)"), patient, time);
+            return;
+        }
+        String device = obx.getEquipmentInstanceIdentifier().length > 0
+                ? obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().getValue() : null;
+        Varies[] values = obx.getObservationValue();
+        String raw = values.length == 0 ? null : values[0].encode();
+        Double number = null;
+        String coded = null;
+        if (raw != null && !raw.isBlank()) {
+            String type = obx.getValueType().getValue();
+            if ("NM".equals(type) || "SN".equals(type)) {
+                number = Double.valueOf(raw.replace("^", "").trim());
+            } else {
+                coded = raw.split("\\^", -1)[0];
+            }
+        }
+        out.add(new Readings.Reading(patient, time, device != null ? device : source, eventId, loinc, number,
+                obx.getUnits().getIdentifier().getValue(), coded));
     }
 
     private static void admission(ADT_A01 adt, Instant receivedAt, Readings out) throws HL7Exception {

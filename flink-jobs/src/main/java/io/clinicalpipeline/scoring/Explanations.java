@@ -2,8 +2,6 @@ package io.clinicalpipeline.scoring;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clinicalpipeline.model.features.FeatureCalculator;
 import io.clinicalpipeline.model.features.FeatureDefinition;
 import io.clinicalpipeline.model.ml.Explanation;
@@ -13,9 +11,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A score's explanation as it is written where the score goes: JSON for {@code model_predictions}, Redis and the
@@ -29,24 +24,13 @@ public final class Explanations {
     public static final int IN_REASON = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double[] POWERS = {1, 10, 100, 1000};
-    private static final Map<String, FeatureDefinition> CATALOG = FeatureCalculator.catalog().stream()
-            .collect(Collectors.toMap(FeatureDefinition::name, Function.identity()));
 
     private Explanations() {}
 
-    /** {@code [{"feature": …, "value": …, "contribution": …}, …]}, in the order given. */
-    public static ArrayNode json(List<Explanation.Contribution> contributions) {
-        ArrayNode array = JSON.createArrayNode();
-        for (Explanation.Contribution c : contributions) {
-            ObjectNode o = array.addObject();
-            o.put("feature", c.feature());
-            o.set("value", JSON.valueToTree(c.value()));
-            o.put("contribution", c.contribution());
-        }
-        return array;
-    }
-
-    /** The same as text, written straight from the contributions: a tree of nodes per score cost more than the score. */
+    /**
+     * {@code [{"feature": …, "value": …, "contribution": …}, …]} in the order given, written straight from the
+     * contributions: building a tree of JSON nodes per score cost more than the score.
+     */
     public static String jsonText(List<Explanation.Contribution> contributions) {
         StringWriter text = new StringWriter(64 * contributions.size());
         try (JsonGenerator g = JSON.getFactory().createGenerator(text)) {
@@ -84,7 +68,7 @@ public final class Explanations {
             if (sentence.length() > 0) {
                 sentence.append("; ");
             }
-            FeatureDefinition d = CATALOG.get(c.feature());
+            FeatureDefinition d = FeatureCalculator.definition(c.feature());
             sentence.append(d == null ? c.feature() : d.label()).append(": ").append(value(c.value(), d)).append(", ")
                     .append(c.contribution() < 0 ? '-' : '+').append(decimal(Math.abs(c.contribution()), 2, false));
         }

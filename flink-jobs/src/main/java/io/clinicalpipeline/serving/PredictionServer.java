@@ -3,6 +3,7 @@ package io.clinicalpipeline.serving;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -375,7 +376,7 @@ public final class PredictionServer implements AutoCloseable {
         if (why != null) {
             body.put("log_odds", why.margin());
             body.put("base_log_odds", why.base());
-            body.put("top_contributions", Explanations.json(why.top(predictor.explainTop())));
+            body.put("top_contributions", new RawValue(Explanations.jsonText(why.top(predictor.explainTop()))));
             body.put("reason", Explanations.reason(why.contributions()));
         }
         body.put("latency_ms", (System.nanoTime() - started) / 1e6);

@@ -37,14 +37,6 @@ public final class Predictor {
         }
     }
 
-    private static final Map<String, String> TYPES = new LinkedHashMap<>();
-
-    static {
-        for (FeatureDefinition d : FeatureCalculator.catalog()) {
-            TYPES.put(d.name(), d.type());
-        }
-    }
-
     private final OnlineFeatureStore store;
     private final ServedModels models;
     private final RiskPolicy policy;
@@ -114,7 +106,8 @@ public final class Predictor {
     static Map<String, Object> typed(Map<String, ?> given) {
         Map<String, Object> out = new LinkedHashMap<>();
         given.forEach((name, value) -> {
-            String type = TYPES.get(name);
+            FeatureDefinition definition = FeatureCalculator.definition(name);
+            String type = definition == null ? null : definition.type();
             if (type == null) {
                 throw new IllegalArgumentException("'" + name + "' is not a feature (bin/pipeline features catalog lists them)");
             }

@@ -6,7 +6,6 @@ import io.clinicalpipeline.model.features.FeatureDefinition;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * A self-contained HTML page (inline SVG, no scripts or external files) with a model's evaluation: metrics next
@@ -19,8 +18,6 @@ public final class HtmlReport {
     /** Input columns the importance section (and the metrics JSON) lists, at most. */
     public static final int CONTRIBUTIONS_SHOWN = 20;
     private static final int SIZE = 320;
-    private static final Map<String, String> LABELS = FeatureCalculator.catalog().stream()
-            .collect(Collectors.toMap(FeatureDefinition::name, FeatureDefinition::label));
 
     private HtmlReport() {}
 
@@ -111,9 +108,14 @@ public final class HtmlReport {
                 + "<th></th></tr>");
         contributions.entrySet().stream().limit(CONTRIBUTIONS_SHOWN).forEach(e -> h.append(String.format(Locale.ROOT,
                 "<tr><th>%s</th><td>%s</td><td>%s</td><td class=\"bar\"><div style=\"width:%.1f%%\"></div></td></tr>",
-                escape(e.getKey()), escape(LABELS.getOrDefault(e.getKey(), "")), fmt(e.getValue()),
+                escape(e.getKey()), escape(label(e.getKey())), fmt(e.getValue()),
                 largest > 0 ? 100 * e.getValue() / largest : 0)));
         h.append("</table>");
+    }
+
+    private static String label(String feature) {
+        FeatureDefinition d = FeatureCalculator.definition(feature);
+        return d == null ? "" : d.label();
     }
 
     private static void intervals(StringBuilder h, String name, Bootstrap.Interval model, Bootstrap.Interval baseline) {

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The one definition of the patient features: the catalog of what exists and how each value is computed
@@ -38,11 +39,18 @@ public final class FeatureCalculator {
             "consciousness", "temperature"};
 
     private static final List<FeatureDefinition> CATALOG = buildCatalog();
+    private static final Map<String, FeatureDefinition> BY_NAME = CATALOG.stream()
+            .collect(Collectors.toUnmodifiableMap(FeatureDefinition::name, d -> d));
 
     private FeatureCalculator() {}
 
     public static List<FeatureDefinition> catalog() {
         return CATALOG;
+    }
+
+    /** A feature's definition by name, or null for a column the catalog does not define. */
+    public static FeatureDefinition definition(String name) {
+        return BY_NAME.get(name);
     }
 
     /** Feature values by catalog name, in catalog order; null where the history has nothing to say. */
@@ -169,15 +177,20 @@ public final class FeatureCalculator {
         }
         for (Map.Entry<String, String> attribute : STATIC.entrySet()) {
             c.add(def(attribute.getKey(), attribute.getValue(), staticUnit(attribute.getKey()), "static",
-                    attribute.getKey().replace('_', ' ') + " from the profile in force", staticWords(attribute.getKey())));
+                    attribute.getKey().replace('_', ' ') + " from the profile in force", words(attribute.getKey())));
         }
         return Collections.unmodifiableList(c);
     }
 
-    /** A signal's name as a clinician says it. */
+    /** A signal's or attribute's name as a clinician says it. */
     private static String words(String signal) {
         return switch (signal) {
             case "spo2" -> "SpO2";
+            case "spo2_scale" -> "SpO2 scale";
+            case "copd" -> "COPD";
+            case "bmi" -> "BMI";
+            case "avg_glucose_level" -> "average glucose";
+            case "weight_kg" -> "weight";
             case "temperature_c" -> "temperature";
             case "systolic_bp", "systolic" -> "systolic blood pressure";
             case "diastolic_bp" -> "diastolic blood pressure";
@@ -195,17 +208,6 @@ public final class FeatureCalculator {
             case "std" -> "variability over";
             case "last" -> "latest in";
             default -> "trend over";
-        };
-    }
-
-    private static String staticWords(String attribute) {
-        return switch (attribute) {
-            case "copd" -> "COPD";
-            case "spo2_scale" -> "SpO2 scale";
-            case "bmi" -> "BMI";
-            case "avg_glucose_level" -> "average glucose";
-            case "weight_kg" -> "weight";
-            default -> attribute.replace('_', ' ');
         };
     }
 

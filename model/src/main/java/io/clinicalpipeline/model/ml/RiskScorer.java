@@ -40,8 +40,13 @@ public final class RiskScorer {
 
         double margin(double[] x);
 
-        /** Fills {@code contributions} (one per vector position) and returns the base they add to. */
-        double attribute(double[] x, double[] contributions);
+        /** What the contributions add to. */
+        double base();
+
+        /** One per vector position; with {@link #base} they add up to the margin. */
+        double[] contributions(double[] x);
+
+        boolean explainable();
     }
 
     private record Regression(LogisticRegressionModel model, double[] coefficients) implements Classifier {
@@ -63,17 +68,28 @@ public final class RiskScorer {
             return margin;
         }
 
+        /** 0: the intercept's position maps to no column, so its term joins the base there. */
         @Override
-        public double attribute(double[] x, double[] contributions) {
-            for (int j = 0; j < x.length; j++) {
-                contributions[j] = coefficients[j] * x[j];
-            }
-            // The intercept's position maps to no column: its term joins the base.
+        public double base() {
             return 0;
+        }
+
+        @Override
+        public double[] contributions(double[] x) {
+            double[] c = new double[x.length];
+            for (int j = 0; j < x.length; j++) {
+                c[j] = coefficients[j] * x[j];
+            }
+            return c;
+        }
+
+        @Override
+        public boolean explainable() {
+            return true;
         }
     }
 
-    private record Trees(BoostedTrees trees, double expectedMargin) implements Classifier {
+    private record Trees(BoostedTrees trees, double base) implements Classifier {
         Trees(BoostedTrees trees) {
             this(trees, trees.explainable() ? trees.expectedMargin() : Double.NaN);
         }
@@ -89,9 +105,13 @@ public final class RiskScorer {
         }
 
         @Override
-        public double attribute(double[] x, double[] contributions) {
-            System.arraycopy(trees.contributions(x), 0, contributions, 0, contributions.length);
-            return expectedMargin;
+        public double[] contributions(double[] x) {
+            return trees.contributions(x);
+        }
+
+        @Override
+        public boolean explainable() {
+            return trees.explainable();
         }
     }
 
@@ -167,7 +187,7 @@ public final class RiskScorer {
 
     /** Whether {@link #explain} works: false only for boosted trees saved before node covers were kept. */
     public boolean explainable() {
-        return !(classifier instanceof Trees t) || t.trees().explainable();
+        return classifier.explainable();
     }
 
     /** Scores rows of a fixed layout: the model's input columns resolved to positions once, not per row. */
@@ -225,8 +245,8 @@ public final class RiskScorer {
 
     private Explanation explainInput(IntFunction<Object> input) {
         double[] x = vector(input);
-        double[] byPosition = new double[x.length];
-        double base = classifier.attribute(x, byPosition);
+        double[] byPosition = classifier.contributions(x);
+        double base = classifier.base();
         double[] byColumn = new double[inputColumns.size()];
         for (int j = 0; j < byPosition.length; j++) {
             if (columnOfPosition[j] < 0) {
