@@ -257,6 +257,20 @@ final class OnlineRun implements AutoCloseable {
         return FeatureRowChecks.redisHolds(redisUri, newestBatchRows);
     }
 
+    /**
+     * The event time each converged Redis hash holds, by key ({@code features:{id}} and {@code risk:{id}}): that of
+     * the patient's newest batch row.
+     */
+    Map<String, Long> convergedEventTimes() {
+        Map<String, Long> out = new HashMap<>();
+        newestBatchRows.forEach((patient, row) -> {
+            for (String prefix : List.of(RedisFeatureStore.KEY_PREFIX, ScoringJob.RISK_KEY_PREFIX)) {
+                out.put(prefix + patient, FeatureRowChecks.validAt(row));
+            }
+        });
+        return out;
+    }
+
     /** risk:{id} of every patient that has one whose event time is that of the patient's newest batch row. */
     private Map<String, Map<String, String>> riskOfEveryPatient() {
         Map<String, Map<String, String>> out = new HashMap<>();
