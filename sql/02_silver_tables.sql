@@ -1,5 +1,6 @@
 -- Silver: parsed, validated, unit-standardised events, one row per (patient, event time, source[, what]).
--- Primary keys make replays idempotent; kafka_partition/kafka_offset point back at the bronze record.
+-- Primary keys make replays idempotent; topic/kafka_partition/kafka_offset point back at the bronze record, and item
+-- at the event's place in it (0 on the JSON topics; a FHIR Bundle's or an ORU's events count up from 0).
 -- event_time leads the key because Paimon keeps files sorted by it: streaming readers (the feature job)
 -- then see each bucket in event-time order, even a bulk load committed at once, so watermarks hold.
 -- Units: temperature_c in degrees Celsius, pressures in mmHg, spo2 in %, rates per minute,
@@ -25,6 +26,8 @@ CREATE TABLE IF NOT EXISTS silver_vitals (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
+  topic STRING NOT NULL,
+  item INT NOT NULL,
   PRIMARY KEY (dt, event_time, patient_id, source_id) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
@@ -42,6 +45,8 @@ CREATE TABLE IF NOT EXISTS silver_medications (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
+  topic STRING NOT NULL,
+  item INT NOT NULL,
   PRIMARY KEY (dt, event_time, patient_id, source_id, drug) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
@@ -59,6 +64,8 @@ CREATE TABLE IF NOT EXISTS silver_labs (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
+  topic STRING NOT NULL,
+  item INT NOT NULL,
   PRIMARY KEY (dt, event_time, patient_id, source_id, test) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
@@ -73,6 +80,8 @@ CREATE TABLE IF NOT EXISTS silver_adverse_events (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
+  topic STRING NOT NULL,
+  item INT NOT NULL,
   PRIMARY KEY (dt, event_time, patient_id, source_id, event_type) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
@@ -102,10 +111,13 @@ CREATE TABLE IF NOT EXISTS silver_patients (
   quality_score DOUBLE NOT NULL,
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
+  topic STRING NOT NULL,
+  item INT NOT NULL,
   PRIMARY KEY (dt, event_time, patient_id, source_id) NOT ENFORCED
 ) PARTITIONED BY (dt) WITH ('bucket' = '2', 'changelog-producer' = 'input');
 
--- Records that parsed but carry an impossible value, with a machine-readable reason code.
+-- Records that parsed but carry an impossible value, with a machine-readable reason code; from a hospital topic also
+-- the entries that could not be mapped (an unknown LOINC code or UCUM unit, no value), one row per item.
 CREATE TABLE IF NOT EXISTS quarantine (
   topic STRING NOT NULL,
   kafka_partition INT NOT NULL,
@@ -116,7 +128,8 @@ CREATE TABLE IF NOT EXISTS quarantine (
   reason_code STRING NOT NULL,
   reason STRING NOT NULL,
   payload STRING NOT NULL,
-  PRIMARY KEY (topic, kafka_partition, kafka_offset) NOT ENFORCED
+  item INT NOT NULL,
+  PRIMARY KEY (topic, kafka_partition, kafka_offset, item) NOT ENFORCED
 ) WITH ('bucket' = '1');
 
 -- Records that could not be parsed into an event at all.
@@ -128,7 +141,8 @@ CREATE TABLE IF NOT EXISTS dead_letter (
   error_code STRING NOT NULL,
   error STRING NOT NULL,
   payload STRING NOT NULL,
-  PRIMARY KEY (topic, kafka_partition, kafka_offset) NOT ENFORCED
+  item INT NOT NULL,
+  PRIMARY KEY (topic, kafka_partition, kafka_offset, item) NOT ENFORCED
 ) WITH ('bucket' = '1');
 
 -- Valid records dropped because an earlier Kafka record (lowest partition/offset wins) had the same key.
@@ -137,5 +151,23 @@ CREATE TABLE IF NOT EXISTS silver_duplicates (
   kafka_partition INT NOT NULL,
   kafka_offset BIGINT NOT NULL,
   dedup_key STRING NOT NULL,
-  PRIMARY KEY (topic, kafka_partition, kafka_offset) NOT ENFORCED
+  item INT NOT NULL,
+  PRIMARY KEY (topic, kafka_partition, kafka_offset, item) NOT ENFORCED
 ) WITH ('bucket' = '1');
+
+-- One row per hospital message (FHIR, HL7 v2): how many events it was translated into, how many of its entries could
+-- not be mapped (each a quarantine row), or the error that dead-lettered it whole. items = the rows it made in silver,
+-- silver_duplicates, quarantine and dead_letter together, which is how reconcile proves a message lost none.
+CREATE TABLE IF NOT EXISTS hospital_messages (
+  dt STRING NOT NULL,
+  topic STRING NOT NULL,
+  kafka_partition INT NOT NULL,
+  kafka_offset BIGINT NOT NULL,
+  kafka_timestamp TIMESTAMP_LTZ(3) NOT NULL,
+  format STRING NOT NULL,
+  events INT NOT NULL,
+  unmapped INT NOT NULL,
+  error_code STRING,
+  items INT NOT NULL,
+  PRIMARY KEY (dt, topic, kafka_partition, kafka_offset) NOT ENFORCED
+) PARTITIONED BY (dt) WITH ('bucket' = '2');

@@ -67,7 +67,7 @@ public final class IngestBench {
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 PaimonCounts counts = new PaimonCounts(catalog, s.database());
                 // Counting merges every silver table: poll rarely so the count does not slow what it measures.
-                Await.progress(() -> Reconciler.accountedInSilver(counts), total,
+                Await.progress(() -> Reconciler.accountedInSilver(topics, counts), total,
                         Await.Patience.of(Duration.ofMinutes(60)).withPoll(Duration.ofSeconds(2)), n -> { },
                         () -> Reconciler.describeLag(s.bootstrap(), topics, counts));
             }

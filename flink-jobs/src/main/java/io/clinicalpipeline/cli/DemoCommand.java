@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", header = "runs the whole pipeline locally on embedded Kafka, Redis and Flink", defaultValueProvider = DemoCommand.Defaults.class, description = "Runs the pipeline end to end on a local "
         + "Kafka broker (KRaft), Redis server and Flink MiniCluster with its web dashboard: ingest, silver and streaming "
         + "features into Paimon and Redis, then trains a risk model on the history (compared with NEWS2), registers and "
-        + "promotes it, and scores every feature row with the streaming scoring job. Starts from an empty --database.")
+        + "promotes it, and scores every feature row with the streaming scoring job. Starts from an empty --database. "
+        + "--input-format fhir or hl7v2 sends the simulated ward as a hospital's FHIR R4 and HL7 v2 feeds would.")
 final class DemoCommand implements Callable<Integer> {
 
     /** A demo is a few minutes of simulated ward on a laptop: more patients and hours, checkpoints more often. */
@@ -30,7 +31,13 @@ final class DemoCommand implements Callable<Integer> {
     WorkloadOptions workload;
 
     @Mixin
+    InputFormatOption input;
+
+    @Mixin
     DedupOptions dedup;
+
+    @Mixin
+    CodeMappingOption codes;
 
     @Mixin
     RedisOptions redis;
@@ -60,8 +67,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Demo.run(new Demo.Settings(run.dataDir, job.settings(null, dedup.ttl), job.kafka.bootstrap,
+        return Demo.run(new Demo.Settings(run.dataDir, codes.applyTo(job.settings(null, dedup.ttl)), job.kafka.bootstrap,
                 redis.uri(), restPort, prometheusPort, workload.config(), workload.partitions, workload.rate,
-                eventTime.settings(null, redis.ttl), redis.ttl, eventTime.redisMaxDelay, run.timeout, summary, !noModel, keepRunning));
+                eventTime.settings(null, redis.ttl), redis.ttl, eventTime.redisMaxDelay, run.timeout, summary, !noModel, keepRunning,
+                input.format));
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "generate", header = "produces simulated patient events to Kafka", description = "Produces simulated vitals, medications, labs, adverse events and patient profiles to "
         + "Kafka, with faults (duplicates, late and out-of-order events, impossible values, missing fields, malformed "
-        + "JSON).")
+        + "JSON), as the pipeline's JSON or as FHIR R4 and HL7 v2.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
@@ -22,9 +22,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     WorkloadOptions workload;
 
+    @Mixin
+    InputFormatOption input;
+
     @Override
     public Integer call() throws Exception {
-        Workloads.toKafka(workload.config(), workload.partitions, workload.rate, kafka.requireBootstrap(spec), kafka.topics(), System.out);
+        Workloads.toKafka(workload.config(), workload.partitions, workload.rate, kafka.requireBootstrap(spec), kafka.topics(),
+                input.format, System.out);
         return 0;
     }
 }

@@ -30,6 +30,9 @@ final class OnlineCommand implements Callable<Integer> {
     DedupOptions dedup;
 
     @Mixin
+    CodeMappingOption codes;
+
+    @Mixin
     RedisOptions redis;
 
     @Mixin
@@ -61,7 +64,7 @@ final class OnlineCommand implements Callable<Integer> {
         }
         PipelineJobs.Monitoring monitoring = new PipelineJobs.Monitoring(new FeatureDrift.Settings(
                 FeatureDrift.Settings.defaults().flushRows(), driftWindowRows, driftEveryRows), LivePerformance.Settings.defaults());
-        return Submit.await(PipelineJobs.startOnline(Submit.CONTEXT, job.settings(bootstrap, dedup.ttl),
+        return Submit.await(PipelineJobs.startOnline(Submit.CONTEXT, codes.applyTo(job.settings(bootstrap, dedup.ttl)),
                 eventTime.settings(redis.uri(), redis.ttl), risk.policy(spec), sinks, !noLakehouse, monitoring));
     }
 }

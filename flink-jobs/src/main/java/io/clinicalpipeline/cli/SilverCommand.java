@@ -19,6 +19,9 @@ final class SilverCommand implements Callable<Integer> {
     @Mixin
     DedupOptions dedup;
 
+    @Mixin
+    CodeMappingOption codes;
+
     @Option(names = "--mode", paramLabel = "streaming|batch", defaultValue = "streaming", description = "runtime mode")
     RuntimeExecutionMode mode;
 
@@ -27,7 +30,7 @@ final class SilverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobSettings s = job.settings(null, dedup.ttl);
+        JobSettings s = codes.applyTo(job.settings(null, dedup.ttl));
         return Submit.await(PipelineJobs.startSilver(Submit.CONTEXT, s, mode, silverDatabase == null ? s.database() : silverDatabase));
     }
 }

@@ -7,6 +7,7 @@ import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.generator.GeneratorConfig;
+import io.clinicalpipeline.generator.InputFormat;
 import io.clinicalpipeline.generator.Workloads;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
@@ -42,11 +43,12 @@ public final class Demo {
      * @param redisUri an existing Redis, or null for a local server
      * @param features the feature job's event-time settings (the demo adds the Redis sink)
      * @param summary where to write the reconciliation as JSON, or null
+     * @param inputFormat how the simulated events travel: the pipeline's JSON or a hospital's FHIR and HL7 v2
      */
     public record Settings(Path dataDir, JobSettings jobs, String bootstrap, String redisUri, int restPort,
                            String prometheusPorts, GeneratorConfig workload, int partitions, double rate,
                            FeatureJob.Settings features, Duration redisTtl, Duration redisMaxDelay, Duration timeout,
-                           Path summary, boolean train, boolean keepRunning) {}
+                           Path summary, boolean train, boolean keepRunning, InputFormat inputFormat) {}
 
     private Demo() {}
 
@@ -63,7 +65,7 @@ public final class Demo {
             try (Catalog catalog = s.lakehouse().openCatalog()) {
                 emptyDatabase(catalog, s);
                 Map<EventKind, Long> sent = Workloads.toKafka(p.workload(), p.partitions(), p.rate(), runtime.bootstrap(),
-                        s.topics(), System.out);
+                        s.topics(), p.inputFormat(), System.out);
                 long total = Workloads.total(sent);
                 JobClient ingest = PipelineJobs.startIngest(runtime.flink()::environment, s, !p.keepRunning());
                 JobClient silver = PipelineJobs.startSilver(runtime.flink()::environment, s, RuntimeExecutionMode.STREAMING, s.database());
@@ -127,7 +129,7 @@ public final class Demo {
         if (boundedIngest != null) {
             PipelineJobs.awaitBoundedIngest(boundedIngest, s, patience.timeout());
         }
-        Await.progress(() -> Reconciler.accountedInSilver(counts), total, patience,
+        Await.progress(() -> Reconciler.accountedInSilver(s.topics(), counts), total, patience,
                 n -> System.out.printf("demo: %,d of %,d records through silver (%.0f%%)%n", n, total, 100.0 * n / total), lagging);
     }
 
@@ -136,7 +138,7 @@ public final class Demo {
      * at once with the tables and partitions that are short (or with the job's failure), instead of after a stall.
      */
     private static long inBronze(PaimonCounts counts, long total, JobClient boundedIngest, JobSettings s) {
-        long n = Reconciler.inBronze(counts);
+        long n = Reconciler.inBronze(s.topics(), counts);
         if (n < total && boundedIngest != null) {
             try {
                 if (boundedIngest.getJobStatus().get().isGloballyTerminalState()) {

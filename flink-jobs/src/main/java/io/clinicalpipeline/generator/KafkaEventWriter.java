@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Sends generated events to Kafka keyed by patient id, so one patient's events share a partition and keep
+ * Sends generated events to Kafka (as JSON or in a hospital format, see {@link InputFormat}) keyed by patient id, so one patient's events share a partition and keep
  * their order. The idempotent producer keeps that order across retries, which makes a seed's output
  * identical partition by partition.
  */
@@ -28,14 +28,19 @@ public final class KafkaEventWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEventWriter.class);
 
     private final String bootstrap;
-    private final Topics topics;
+    private final InputFormat.Encoder encoder;
     // One producer for all batches: every new idempotent producer needs a fresh producer id, and a second
     // producer on the same partitions was seen to be handed a used one by the in-process test broker.
     private final KafkaProducer<String, byte[]> producer;
 
     public KafkaEventWriter(String bootstrap, Topics topics) {
+        this(bootstrap, topics, InputFormat.JSON);
+    }
+
+    /** Writing every event in {@code format} (the pipeline's JSON, or a hospital format on its topic). */
+    public KafkaEventWriter(String bootstrap, Topics topics, InputFormat format) {
         this.bootstrap = bootstrap;
-        this.topics = topics;
+        this.encoder = format.encoder(topics);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -65,12 +70,13 @@ public final class KafkaEventWriter implements AutoCloseable {
         AtomicReference<Exception> failure = new AtomicReference<>();
         while (events.hasNext()) {
             GeneratedEvent e = events.next();
-            producer.send(new ProducerRecord<>(topics.topic(e.kind()), null, e.sendTimeMillis(), e.patientId(), e.value()),
+            InputFormat.Encoded record = encoder.encode(e);
+            producer.send(new ProducerRecord<>(record.topic(), null, e.sendTimeMillis(), e.patientId(), record.value()),
                     (metadata, error) -> {
                         if (error == null) {
                             acknowledged.accept(e, metadata);
                         } else if (failure.compareAndSet(null, error)) {
-                            LOG.error("event=send_failed topic={} error={}", topics.topic(e.kind()), error.toString());
+                            LOG.error("event=send_failed topic={} error={}", record.topic(), error.toString());
                         }
                     });
             counts.merge(e.kind(), 1L, Long::sum);

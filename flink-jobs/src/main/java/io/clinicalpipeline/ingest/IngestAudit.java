@@ -1,6 +1,5 @@
 package io.clinicalpipeline.ingest;
 
-import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.lake.PaimonCounts;
 
@@ -36,15 +35,15 @@ public final class IngestAudit {
     /** Every partition the job read whose records bronze does not hold exactly once; empty when all is well. */
     public static List<Mismatch> audit(Map<OffsetsRead.Partition, OffsetsRead.Range> read, Topics topics, PaimonCounts bronze) {
         Map<OffsetsRead.Partition, List<Long>> offsets = new HashMap<>();
-        Set<EventKind> kinds = new HashSet<>();
-        read.keySet().forEach(p -> kinds.add(topics.kindOf(p.topic())));
-        for (EventKind kind : kinds) {
-            for (List<Object> row : bronze.rows(kind.bronzeTable(), "topic", "kafka_partition", "kafka_offset")) {
+        Set<String> tables = new HashSet<>();
+        read.keySet().forEach(p -> tables.add(topics.bronzeTable(p.topic())));
+        for (String table : tables) {
+            for (List<Object> row : bronze.rows(table, "topic", "kafka_partition", "kafka_offset")) {
                 offsets.computeIfAbsent(new OffsetsRead.Partition((String) row.get(0), (Integer) row.get(1)), p -> new ArrayList<>())
                         .add((Long) row.get(2));
             }
         }
-        return compare(read, offsets, p -> topics.kindOf(p.topic()).bronzeTable());
+        return compare(read, offsets, p -> topics.bronzeTable(p.topic()));
     }
 
     /** The comparison itself: {@code offsets} are the Kafka offsets of bronze's rows, per partition. */

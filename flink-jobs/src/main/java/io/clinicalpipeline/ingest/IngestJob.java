@@ -2,6 +2,7 @@ package io.clinicalpipeline.ingest;
 
 import io.clinicalpipeline.events.BronzeRecord;
 import io.clinicalpipeline.events.EventKind;
+import io.clinicalpipeline.events.MessageFormat;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.lake.TableStreams;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -24,11 +25,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Kafka → bronze. Each record lands unchanged in its topic's append table with its Kafka coordinates.
+ * Kafka → bronze. Each record lands unchanged in its topic's append table with its Kafka coordinates: an event topic's
+ * in its kind's table, a hospital topic's message in its format's.
  * Exactly once: Paimon commits at checkpoints and the Kafka offsets are part of the same checkpoints.
  */
 public final class IngestJob {
@@ -36,13 +41,15 @@ public final class IngestJob {
     private IngestJob() {}
 
     /**
-     * A source over all event topics. Bounded sources stop at the offsets that were the latest when the job
-     * started (tests, the demo and benchmarks); unbounded ones follow the topics forever.
+     * A source over all event topics and hospital topics. Bounded sources stop at the offsets that were the latest when
+     * the job started (tests, the demo and benchmarks); unbounded ones follow the topics forever. Subscribed by a pattern
+     * of the exact names, so that a topic nobody has created yet (a hospital with no HL7 v2 feed) is no error, and is
+     * read from when it appears.
      */
     public static KafkaSource<BronzeRecord> kafkaSource(String bootstrap, Topics topics, String groupId, boolean bounded) {
         KafkaSourceBuilder<BronzeRecord> builder = KafkaSource.<BronzeRecord>builder()
                 .setBootstrapServers(bootstrap)
-                .setTopics(topics.all())
+                .setTopicPattern(Pattern.compile(topics.all().stream().map(Pattern::quote).collect(Collectors.joining("|"))))
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new KafkaRecords())
@@ -65,24 +72,35 @@ public final class IngestJob {
 
     /** Routes records to their bronze tables; {@code tables.attach()} is left to the caller. */
     public static void build(DataStream<BronzeRecord> records, Topics topics, TableStreams tables) {
-        route(records, topics, tables::rowType).forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows));
+        Routed routed = route(records, topics, tables::rowType);
+        routed.events().forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows));
+        routed.messages().forEach((format, rows) -> tables.write(format.bronzeTable(), rows));
     }
 
-    /** Each kind's records as rows of its bronze table, from one routing operator. */
-    public static Map<EventKind, DataStream<Row>> route(DataStream<BronzeRecord> records, Topics topics,
-                                                        Function<String, TypeInformation<Row>> rowTypes) {
-        Map<EventKind, OutputTag<Row>> tags = new EnumMap<>(EventKind.class);
-        for (EventKind kind : EventKind.values()) {
-            tags.put(kind, new OutputTag<>("bronze-" + kind.name().toLowerCase(), rowTypes.apply(kind.bronzeTable())));
+    /** Bronze rows: each event kind's, and each hospital format's messages. */
+    public record Routed(Map<EventKind, DataStream<Row>> events, Map<MessageFormat, DataStream<Row>> messages) {}
+
+    /** Each topic's records as rows of its bronze table, from one routing operator. */
+    public static Routed route(DataStream<BronzeRecord> records, Topics topics, Function<String, TypeInformation<Row>> rowTypes) {
+        Map<String, OutputTag<Row>> tags = new HashMap<>();
+        for (String topic : topics.all()) {
+            String table = topics.bronzeTable(topic);
+            tags.put(topic, new OutputTag<>(table.replace('_', '-'), rowTypes.apply(table)));
         }
         SingleOutputStreamOperator<Void> routed = records
                 .process(new RouteByTopic(topics, tags))
                 .returns(TypeInformation.of(Void.class))
                 .name("route-by-topic")
                 .uid("route-by-topic");
-        Map<EventKind, DataStream<Row>> byKind = new EnumMap<>(EventKind.class);
-        tags.forEach((kind, tag) -> byKind.put(kind, routed.getSideOutput(tag)));
-        return byKind;
+        Map<EventKind, DataStream<Row>> events = new EnumMap<>(EventKind.class);
+        for (EventKind kind : EventKind.values()) {
+            events.put(kind, routed.getSideOutput(tags.get(topics.topic(kind))));
+        }
+        Map<MessageFormat, DataStream<Row>> messages = new EnumMap<>(MessageFormat.class);
+        for (MessageFormat format : MessageFormat.values()) {
+            messages.put(format, routed.getSideOutput(tags.get(topics.topic(format))));
+        }
+        return new Routed(events, messages);
     }
 
     /** A record as its bronze table's row: unchanged, with its Kafka coordinates, partitioned by the hour it was sent. */
@@ -103,23 +121,22 @@ public final class IngestJob {
 
     /** One named row per record, in the side output of its topic's bronze table. */
     static final class RouteByTopic extends ProcessFunction<BronzeRecord, Void> {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         private final Topics topics;
-        private final Map<EventKind, OutputTag<Row>> tags;
-        private transient Map<EventKind, Counter> counters;
+        private final Map<String, OutputTag<Row>> tags;
+        private transient Map<String, Counter> counters;
         private transient OffsetsRead offsetsRead;
 
-        RouteByTopic(Topics topics, Map<EventKind, OutputTag<Row>> tags) {
+        RouteByTopic(Topics topics, Map<String, OutputTag<Row>> tags) {
             this.topics = topics;
             this.tags = tags;
         }
 
         @Override
         public void open(Configuration parameters) {
-            counters = new EnumMap<>(EventKind.class);
-            for (EventKind kind : EventKind.values()) {
-                counters.put(kind, getRuntimeContext().getMetricGroup()
-                        .addGroup("topic", topics.topic(kind)).counter("bronzeRecords"));
+            counters = new HashMap<>();
+            for (String topic : topics.all()) {
+                counters.put(topic, getRuntimeContext().getMetricGroup().addGroup("topic", topic).counter("bronzeRecords"));
             }
             offsetsRead = new OffsetsRead();
             getRuntimeContext().addAccumulator(OffsetsRead.NAME, offsetsRead);
@@ -127,10 +144,8 @@ public final class IngestJob {
 
         @Override
         public void processElement(BronzeRecord r, Context ctx, Collector<Void> out) {
-            EventKind kind = topics.kindOf(r.topic);
-            Row row = bronzeRow(r);
-            ctx.output(tags.get(kind), row);
-            counters.get(kind).inc();
+            ctx.output(tags.get(r.topic), bronzeRow(r));
+            counters.get(r.topic).inc();
             offsetsRead.add(r);
         }
     }

@@ -44,7 +44,7 @@ import java.util.Locale;
  * components each on their own), {@code MedicationAdministration}, {@code Patient}, {@code Encounter} (the ward) and
  * {@code Bundle}s of these. Not thread-safe (HAPI's parser is not): one per operator instance.
  */
-public final class FhirTranslator {
+public final class FhirTranslator implements MessageTranslator {
 
     static final String LOINC = "http://loinc.org";
     static final String UNSUPPORTED_RESOURCE = "UNSUPPORTED_RESOURCE";
@@ -63,6 +63,7 @@ public final class FhirTranslator {
     }
 
     /** @param receivedAt when Kafka received the message: the time of a resource that carries none (a Patient) */
+    @Override
     public Translation translate(byte[] payload, Instant receivedAt) {
         if (payload == null || payload.length == 0) {
             return new Translation.Unreadable("EMPTY_PAYLOAD", "the Kafka record has no value");

@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * fields read here): ORU^R01 observations, one {@code OBX} per reading coded with LOINC ({@code LN}), and
  * ADT^A01/A08 admissions and updates of the patient (age, sex, ward). Not thread-safe: one per operator instance.
  */
-public final class Hl7v2Translator implements AutoCloseable {
+public final class Hl7v2Translator implements MessageTranslator {
 
     static final String UNSUPPORTED_MESSAGE = "UNSUPPORTED_MESSAGE";
     private static final Pattern TIMESTAMP = Pattern.compile(
@@ -59,7 +59,7 @@ public final class Hl7v2Translator implements AutoCloseable {
         parser = context.getPipeParser();
     }
 
-    /** @param receivedAt when Kafka received the message: the time of a message that carries none */
+    @Override
     public Translation translate(byte[] payload, Instant receivedAt) {
         if (payload == null || payload.length == 0) {
             return new Translation.Unreadable("EMPTY_PAYLOAD", "the Kafka record has no value");

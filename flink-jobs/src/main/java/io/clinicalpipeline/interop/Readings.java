@@ -25,6 +25,7 @@ final class Readings {
     static final String UNMAPPED_CODE = "UNMAPPED_CODE";
     static final String UNMAPPED_UNIT = "UNMAPPED_UNIT";
     static final String NO_VALUE = "NO_VALUE";
+    static final String EMPTY_MESSAGE = "EMPTY_MESSAGE";
 
     private final CodeMapping mapping;
     private final Map<List<Object>, ObjectNode> vitals = new LinkedHashMap<>();
@@ -98,10 +99,14 @@ final class Readings {
         return e;
     }
 
+    /** Never empty: a message with nothing in it (an empty Bundle, an ORU without OBX) is itself one unmapped item. */
     Translation.Mapped result() {
         List<Translation.Event> all = new ArrayList<>();
         vitals.values().forEach(v -> all.add(new Translation.Event(EventKind.VITALS, v)));
         all.addAll(events);
+        if (all.isEmpty() && unmapped.isEmpty()) {
+            unmapped(EMPTY_MESSAGE, "the message holds no observation, patient or other entry the pipeline takes", null, null);
+        }
         return new Translation.Mapped(all, unmapped);
     }
 }

@@ -1,6 +1,7 @@
 package io.clinicalpipeline.jobs;
 
 import io.clinicalpipeline.events.Topics;
+import io.clinicalpipeline.interop.CodeMapping;
 import io.clinicalpipeline.lake.Lakehouse;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -13,7 +14,10 @@ import org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions;
 
 import java.time.Duration;
 
-/** What every job needs to know, from options or from the demo: where things are and how often to checkpoint. */
+/**
+ * What every job needs to know, from options or from the demo: where things are, how often to checkpoint, and the
+ * codes hospital messages are read with ({@code codeMapping} null: the built-in mapping).
+ */
 public record JobSettings(
         String bootstrap,
         Topics topics,
@@ -21,19 +25,35 @@ public record JobSettings(
         String database,
         Duration checkpointInterval,
         String checkpointDir,
-        Duration dedupTtl) {
+        Duration dedupTtl,
+        CodeMapping codeMapping) {
+
+    /** With the built-in code mapping. */
+    public JobSettings(String bootstrap, Topics topics, Lakehouse lakehouse, String database, Duration checkpointInterval,
+                       String checkpointDir, Duration dedupTtl) {
+        this(bootstrap, topics, lakehouse, database, checkpointInterval, checkpointDir, dedupTtl, null);
+    }
 
     /** For a batch job over the lakehouse alone: no Kafka, no checkpoints. */
     public static JobSettings lakeOnly(Lakehouse lakehouse, String database) {
         return new JobSettings(null, null, lakehouse, database, Duration.ZERO, null, Duration.ZERO);
     }
 
+    @Override
+    public CodeMapping codeMapping() {
+        return codeMapping == null ? CodeMapping.builtIn() : codeMapping;
+    }
+
     public JobSettings withBootstrap(String servers) {
-        return new JobSettings(servers, topics, lakehouse, database, checkpointInterval, checkpointDir, dedupTtl);
+        return new JobSettings(servers, topics, lakehouse, database, checkpointInterval, checkpointDir, dedupTtl, codeMapping);
     }
 
     public JobSettings withCheckpointDir(String dir) {
-        return new JobSettings(bootstrap, topics, lakehouse, database, checkpointInterval, dir, dedupTtl);
+        return new JobSettings(bootstrap, topics, lakehouse, database, checkpointInterval, dir, dedupTtl, codeMapping);
+    }
+
+    public JobSettings withCodeMapping(CodeMapping mapping) {
+        return new JobSettings(bootstrap, topics, lakehouse, database, checkpointInterval, checkpointDir, dedupTtl, mapping);
     }
 
     /**

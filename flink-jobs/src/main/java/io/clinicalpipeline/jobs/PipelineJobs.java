@@ -3,6 +3,7 @@ package io.clinicalpipeline.jobs;
 import io.clinicalpipeline.drift.FeatureDrift;
 import io.clinicalpipeline.events.BronzeRecord;
 import io.clinicalpipeline.events.EventKind;
+import io.clinicalpipeline.events.MessageFormat;
 import io.clinicalpipeline.features.FeatureCatalogTable;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
@@ -134,7 +135,11 @@ public final class PipelineJobs {
         for (EventKind kind : EventKind.values()) {
             bronzeRows.put(kind, bronze.read(kind.bronzeTable()));
         }
-        SilverJob.Output out = SilverJob.build(bronzeRows, silver::rowType, s.topics(), s.dedupTtl());
+        Map<MessageFormat, DataStream<Row>> messages = new EnumMap<>(MessageFormat.class);
+        for (MessageFormat format : MessageFormat.values()) {
+            messages.put(format, bronze.read(format.bronzeTable()));
+        }
+        SilverJob.Output out = SilverJob.build(bronzeRows, messages, silver::rowType, s.topics(), s.dedupTtl(), s.codeMapping());
         writeSilver(out, silver);
         silver.attach();
         return env.executeAsync(SILVER_JOB + "-" + mode.name().toLowerCase());
@@ -198,8 +203,9 @@ public final class PipelineJobs {
         // Compaction would share the cores and the checkpoints of the path that must answer in well under a second.
         TableStreams tables = new TableStreams(tEnv, s.database(), TableStreams.Compaction.DEFERRED);
         DataStream<BronzeRecord> records = IngestJob.fromKafka(env, IngestJob.kafkaSource(s.bootstrap(), s.topics(), ONLINE_GROUP, false));
-        Map<EventKind, DataStream<Row>> bronze = IngestJob.route(records, s.topics(), tables::rowType);
-        SilverJob.Output silver = SilverJob.build(bronze, tables::rowType, s.topics(), s.dedupTtl());
+        IngestJob.Routed bronze = IngestJob.route(records, s.topics(), tables::rowType);
+        SilverJob.Output silver = SilverJob.build(bronze.events(), bronze.messages(), tables::rowType, s.topics(),
+                s.dedupTtl(), s.codeMapping());
         FeatureJob.Output features = FeatureJob.build(FeatureJob.inputs(silver.silver()::get), tables::rowType, f.onArrival());
         writeOnline(features, f);
         DataStream<ModelRoute> routes = ScoringJob.routes(tables);
@@ -211,7 +217,8 @@ public final class PipelineJobs {
         if (lakehouse) {
             // Bronze's writers would chain into the source's thread, whose every record then waited for their flush at
             // each checkpoint; behind an exchange they flush beside the online path instead of in its way.
-            bronze.forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows.rescale()));
+            bronze.events().forEach((kind, rows) -> tables.write(kind.bronzeTable(), rows.rescale()));
+            bronze.messages().forEach((format, rows) -> tables.write(format.bronzeTable(), rows.rescale()));
             writeSilver(silver, tables);
             features.write(tables);
         }
@@ -248,6 +255,7 @@ public final class PipelineJobs {
         tables.write(SilverJob.QUARANTINE, out.quarantine());
         tables.write(SilverJob.DEAD_LETTER, out.deadLetter());
         tables.write(SilverJob.DUPLICATES, out.duplicates());
+        tables.write(SilverJob.HOSPITAL_MESSAGES, out.hospitalMessages());
     }
 
     /**

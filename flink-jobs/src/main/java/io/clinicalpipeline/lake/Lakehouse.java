@@ -37,7 +37,17 @@ public final class Lakehouse implements Serializable {
      */
     static final List<AddedColumn> ADDED_COLUMNS = List.of(
             new AddedColumn("feature_catalog", "label", "STRING"),
-            new AddedColumn("model_predictions", "top_contributions", "STRING"));
+            new AddedColumn("model_predictions", "top_contributions", "STRING"),
+            new AddedColumn("silver_vitals", "topic", "STRING"), new AddedColumn("silver_vitals", "item", "INT"),
+            new AddedColumn("silver_medications", "topic", "STRING"), new AddedColumn("silver_medications", "item", "INT"),
+            new AddedColumn("silver_labs", "topic", "STRING"), new AddedColumn("silver_labs", "item", "INT"),
+            new AddedColumn("silver_adverse_events", "topic", "STRING"), new AddedColumn("silver_adverse_events", "item", "INT"),
+            new AddedColumn("silver_patients", "topic", "STRING"), new AddedColumn("silver_patients", "item", "INT"),
+            new AddedColumn("quarantine", "item", "INT"), new AddedColumn("dead_letter", "item", "INT"),
+            new AddedColumn("silver_duplicates", "item", "INT"));
+
+    /** Tables whose primary key gained item: evolved from an older warehouse, theirs lacks it. */
+    private static final List<String> KEYED_BY_ITEM = List.of("quarantine", "dead_letter", "silver_duplicates");
 
     /** @param type in Flink SQL */
     record AddedColumn(String table, String column, String type) {}
@@ -78,6 +88,11 @@ public final class Lakehouse implements Serializable {
                 tEnv.executeSql("ALTER TABLE " + table + " ADD `" + added.column() + "` " + added.type());
                 LOG.info("event=column_added table={}.{} column={} type={}", database, added.table(), added.column(),
                         added.type());
+                if (KEYED_BY_ITEM.contains(added.table()) && added.column().equals("item")) {
+                    LOG.warn("event=primary_key_without_item table={}.{} consequence=\"several rejects of one hospital "
+                            + "message share a key and overwrite each other\" action=\"ingest FHIR and HL7 v2 into a new "
+                            + "--database, whose tables are keyed by item\"", database, added.table());
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.kafka.KafkaTopics;
 import io.clinicalpipeline.lake.PaimonCounts;
 import io.clinicalpipeline.runtime.JsonSummary;
+import io.clinicalpipeline.silver.SilverJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,38 +25,94 @@ public final class Reconciler {
 
     public static List<TopicAccount> reconcile(String bootstrap, Topics topics, PaimonCounts counts)
             throws ExecutionException, InterruptedException {
-        Map<String, Long> inKafka = kafkaCounts(bootstrap, topics);
-        Map<List<String>, Long> duplicates = counts.countBy("silver_duplicates", "topic");
-        Map<List<String>, Long> quarantine = counts.countBy("quarantine", "topic", "reason_code");
-        Map<List<String>, Long> deadLetter = counts.countBy("dead_letter", "topic", "error_code");
+        return accounts(topics, counts, kafkaCounts(bootstrap, topics));
+    }
+
+    /** Every topic's account, given what Kafka holds per topic (no broker is asked). */
+    static List<TopicAccount> accounts(Topics topics, PaimonCounts counts, Map<String, Long> inKafka) {
+        SilverLayer layer = SilverLayer.read(topics, counts);
         List<TopicAccount> accounts = new ArrayList<>();
-        for (EventKind kind : EventKind.values()) {
-            String topic = topics.topic(kind);
+        for (String topic : topics.all()) {
+            long bronze = counts.count(topics.bronzeTable(topic));
+            boolean hospital = topics.formatOf(topic).isPresent();
             accounts.add(new TopicAccount(topic,
                     inKafka.getOrDefault(topic, 0L),
-                    counts.count(kind.bronzeTable()),
-                    counts.count(kind.silverTable()),
-                    duplicates.getOrDefault(List.of(topic), 0L),
-                    byReason(quarantine, topic),
-                    byReason(deadLetter, topic)));
+                    bronze,
+                    hospital ? layer.messages(topic) : bronze,
+                    hospital ? layer.items(topic) : bronze,
+                    layer.silver().getOrDefault(topic, 0L),
+                    layer.duplicates().getOrDefault(List.of(topic), 0L),
+                    byReason(layer.quarantine(), topic),
+                    byReason(layer.deadLetter(), topic)));
         }
         return accounts;
     }
 
+    /**
+     * What the silver job has written, by topic (rejects by topic and reason); the hospital messages' ledger as
+     * [messages, items] per topic.
+     */
+    private record SilverLayer(Map<String, Long> silver, Map<List<String>, Long> duplicates,
+                               Map<List<String>, Long> quarantine, Map<List<String>, Long> deadLetter,
+                               Map<String, long[]> ledger) {
+
+        static SilverLayer read(Topics topics, PaimonCounts counts) {
+            // Rows written before silver kept its topic are their kind's JSON topic's.
+            Map<String, Long> silver = new HashMap<>();
+            for (EventKind kind : EventKind.values()) {
+                counts.countBy(kind.silverTable(), "topic").forEach((key, n) ->
+                        silver.merge(key.get(0) == null ? topics.topic(kind) : key.get(0), n, Long::sum));
+            }
+            Map<String, long[]> ledger = new HashMap<>();
+            for (List<Object> row : counts.rows(SilverJob.HOSPITAL_MESSAGES, "topic", "items")) {
+                long[] messagesAndItems = ledger.computeIfAbsent((String) row.get(0), t -> new long[2]);
+                messagesAndItems[0]++;
+                messagesAndItems[1] += (Integer) row.get(1);
+            }
+            return new SilverLayer(silver, counts.countBy(SilverJob.DUPLICATES, "topic"),
+                    counts.countBy(SilverJob.QUARANTINE, "topic", "reason_code"),
+                    counts.countBy(SilverJob.DEAD_LETTER, "topic", "error_code"), ledger);
+        }
+
+        long messages(String topic) {
+            return ledger.getOrDefault(topic, new long[2])[0];
+        }
+
+        long items(String topic) {
+            return ledger.getOrDefault(topic, new long[2])[1];
+        }
+
+        long accountedFor(String topic) {
+            return silver.getOrDefault(topic, 0L) + duplicates.getOrDefault(List.of(topic), 0L)
+                    + byReason(quarantine, topic).values().stream().mapToLong(Long::longValue).sum()
+                    + byReason(deadLetter, topic).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     /** Records in the bronze tables. */
-    public static long inBronze(PaimonCounts counts) {
+    public static long inBronze(Topics topics, PaimonCounts counts) {
         long n = 0;
-        for (EventKind kind : EventKind.values()) {
-            n += counts.count(kind.bronzeTable());
+        for (String topic : topics.all()) {
+            n += counts.count(topics.bronzeTable(topic));
         }
         return n;
     }
 
-    /** Records the silver job has written somewhere: silver tables, duplicates, quarantine or dead letter. */
-    public static long accountedInSilver(PaimonCounts counts) {
-        long n = counts.count("silver_duplicates") + counts.count("quarantine") + counts.count("dead_letter");
-        for (EventKind kind : EventKind.values()) {
-            n += counts.count(kind.silverTable());
+    /**
+     * Records the silver job has accounted for in silver, duplicates, quarantine or dead letter (bronze is not read): a
+     * JSON topic's each once its one row is there, a hospital topic's messages in proportion to the items their ledger
+     * rows promise that have arrived, so that the count reaches the messages sent only when every item has.
+     */
+    public static long accountedInSilver(Topics topics, PaimonCounts counts) {
+        SilverLayer layer = SilverLayer.read(topics, counts);
+        long n = 0;
+        for (String topic : topics.all()) {
+            long accounted = layer.accountedFor(topic);
+            if (topics.formatOf(topic).isEmpty()) {
+                n += accounted;
+            } else if (layer.items(topic) > 0) {
+                n += layer.messages(topic) * Math.min(accounted, layer.items(topic)) / layer.items(topic);
+            }
         }
         return n;
     }
@@ -67,13 +124,20 @@ public final class Reconciler {
     public static List<String> lagging(List<TopicAccount> accounts, Topics topics) {
         List<String> out = new ArrayList<>();
         for (TopicAccount a : accounts) {
-            EventKind kind = topics.kindOf(a.topic());
+            String bronze = topics.bronzeTable(a.topic());
             if (a.bronze() != a.kafka()) {
-                out.add(String.format("%s holds %,d of the %,d records in %s", kind.bronzeTable(), a.bronze(), a.kafka(), a.topic()));
+                out.add(String.format("%s holds %,d of the %,d records in %s", bronze, a.bronze(), a.kafka(), a.topic()));
             }
-            if (a.accountedFor() != a.bronze()) {
-                out.add(String.format("the silver job has accounted for %,d of the %,d records of %s (in %s, silver_duplicates, "
-                        + "quarantine or dead_letter)", a.accountedFor(), a.bronze(), kind.bronzeTable(), kind.silverTable()));
+            if (a.messages() != a.bronze()) {
+                out.add(String.format("%s holds %,d of the %,d messages of %s", SilverJob.HOSPITAL_MESSAGES, a.messages(),
+                        a.bronze(), bronze));
+            }
+            if (a.accountedFor() != a.items()) {
+                String silver = topics.formatOf(a.topic()).isPresent() ? "the silver tables"
+                        : topics.kindOf(a.topic()).silverTable();
+                out.add(String.format("the silver job has accounted for %,d of the %,d %s of %s (in %s, silver_duplicates, "
+                        + "quarantine or dead_letter)", a.accountedFor(), a.items(), a.messages() == a.items() ? "records" : "items",
+                        bronze, silver));
             }
         }
         return out;
@@ -142,6 +206,10 @@ public final class Reconciler {
                     a.silver(), a.duplicates(), a.quarantined(), a.deadLettered(), a.balanced() ? "OK" : "MISMATCH"));
         }
         for (TopicAccount a : accounts) {
+            if (a.items() != a.bronze()) {
+                out.append("  ").append(a.topic()).append(String.format(": %,d messages made %,d items", a.messages(),
+                        a.items())).append('\n');
+            }
             if (!a.quarantinedByReason().isEmpty()) {
                 out.append("  ").append(a.topic()).append(" quarantined by reason: ").append(a.quarantinedByReason()).append('\n');
             }
@@ -161,6 +229,8 @@ public final class Reconciler {
             t.put("topic", a.topic());
             t.put("kafka", a.kafka());
             t.put("bronze", a.bronze());
+            t.put("messages", a.messages());
+            t.put("items", a.items());
             t.put("silver", a.silver());
             t.put("duplicates", a.duplicates());
             t.put("quarantined", a.quarantined());

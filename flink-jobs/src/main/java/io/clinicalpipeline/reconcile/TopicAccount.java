@@ -2,11 +2,17 @@ package io.clinicalpipeline.reconcile;
 
 import java.util.Map;
 
-/** Where the records of one topic went. Balanced when Kafka = bronze = silver + duplicates + quarantine + dead letter. */
+/**
+ * Where the records of one topic went. Balanced when Kafka = bronze = messages and items = silver + duplicates +
+ * quarantine + dead letter. On a JSON topic every record is one message of one item; a hospital topic's messages are
+ * its {@code hospital_messages} rows, and items what they were translated into.
+ */
 public record TopicAccount(
         String topic,
         long kafka,
         long bronze,
+        long messages,
+        long items,
         long silver,
         long duplicates,
         Map<String, Long> quarantinedByReason,
@@ -25,6 +31,6 @@ public record TopicAccount(
     }
 
     public boolean balanced() {
-        return kafka == bronze && bronze == accountedFor();
+        return kafka == bronze && bronze == messages && items == accountedFor();
     }
 }

@@ -7,23 +7,17 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * Applies {@link SilverRules} to the bronze rows of one event kind. Every input leaves through exactly
  * one side output: silver, quarantine or dead letter. No exception escapes for a bad record.
  */
 final class ParseEvents extends ProcessFunction<Row, Void> {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final EventKind kind;
     private final String topic;
-    private final OutputTag<Row> silver;
-    private final OutputTag<Row> quarantine;
-    private final OutputTag<Row> deadLetter;
+    private final Outcomes outcomes;
     private transient SilverRules rules;
     private transient Counter recordsIn;
     private transient Counter valid;
@@ -31,12 +25,10 @@ final class ParseEvents extends ProcessFunction<Row, Void> {
     private transient Counter deadLettered;
 
     /** @param topic the topic the rows came from, which labels the counters as it labels bronze's and deduplication's */
-    ParseEvents(EventKind kind, String topic, OutputTag<Row> silver, OutputTag<Row> quarantine, OutputTag<Row> deadLetter) {
+    ParseEvents(EventKind kind, String topic, Outcomes outcomes) {
         this.kind = kind;
         this.topic = topic;
-        this.silver = silver;
-        this.quarantine = quarantine;
-        this.deadLetter = deadLetter;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -51,45 +43,20 @@ final class ParseEvents extends ProcessFunction<Row, Void> {
 
     @Override
     public void processElement(Row bronze, Context ctx, Collector<Void> out) {
-        String sourceTopic = bronze.getFieldAs("topic");
-        int partition = bronze.getFieldAs("kafka_partition");
-        long offset = bronze.getFieldAs("kafka_offset");
-        Instant kafkaTimestamp = bronze.getFieldAs("kafka_timestamp");
-        byte[] payload = bronze.getFieldAs("payload");
+        Outcomes.Origin origin = Outcomes.Origin.of(bronze);
         recordsIn.inc();
-        ParseOutcome outcome = rules.apply(kind, payload, kafkaTimestamp.toEpochMilli());
-        if (outcome instanceof ParseOutcome.Valid v) {
-            Row row = v.row();
-            row.setField("kafka_partition", partition);
-            row.setField("kafka_offset", offset);
-            ctx.output(silver, row);
-            valid.inc();
-        } else if (outcome instanceof ParseOutcome.Quarantined q) {
-            Row row = origin(sourceTopic, partition, offset, kafkaTimestamp, payload);
-            row.setField("patient_id", q.patientId());
-            row.setField("event_time", q.eventTime());
-            row.setField("reason_code", q.reasonCode());
-            row.setField("reason", q.reason());
-            ctx.output(quarantine, row);
-            quarantined.inc();
-        } else {
-            ParseOutcome.DeadLettered d = (ParseOutcome.DeadLettered) outcome;
-            Row row = origin(sourceTopic, partition, offset, kafkaTimestamp, payload);
-            row.setField("error_code", d.errorCode());
-            row.setField("error", d.error());
-            ctx.output(deadLetter, row);
-            deadLettered.inc();
-        }
+        ParseOutcome outcome = rules.apply(kind, origin.payload(), origin.kafkaTimestamp().toEpochMilli());
+        outcomes.emit(kind, outcome, origin, 0, ctx);
+        count(outcome, valid, quarantined, deadLettered);
     }
 
-    private static Row origin(String topic, int partition, long offset, Instant kafkaTimestamp, byte[] payload) {
-        Row row = Row.withNames();
-        row.setField("topic", topic);
-        row.setField("kafka_partition", partition);
-        row.setField("kafka_offset", offset);
-        row.setField("kafka_timestamp", kafkaTimestamp);
-        // Lossy only for bytes that are not UTF-8; bronze keeps the exact bytes.
-        row.setField("payload", new String(payload, StandardCharsets.UTF_8));
-        return row;
+    static void count(ParseOutcome outcome, Counter valid, Counter quarantined, Counter deadLettered) {
+        if (outcome instanceof ParseOutcome.Valid) {
+            valid.inc();
+        } else if (outcome instanceof ParseOutcome.Quarantined) {
+            quarantined.inc();
+        } else {
+            deadLettered.inc();
+        }
     }
 }

@@ -1,13 +1,21 @@
 package io.clinicalpipeline.cli;
 
+import io.clinicalpipeline.jobs.JobSettings;
+import io.clinicalpipeline.lake.Lakehouse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,5 +111,22 @@ class CommandLineTest {
         Run version = run("--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().matches("clinical-pipeline \\S+ \\(Flink 1\\.20\\.0, Paimon \\S+\\)\\s*"), version.out());
+    }
+
+    @Test
+    void hospitalFormatsAreChosenByNameAndTheirCodesExtendedByAFile(@TempDir Path dir) throws IOException {
+        Run xml = run("generate", "--bootstrap", "k:9092", "--format", "xml");
+        assertEquals(2, xml.exit());
+        String error = xml.err().toLowerCase(java.util.Locale.ROOT);
+        assertTrue(error.contains("json") && error.contains("fhir") && error.contains("hl7v2"), "the formats there are: " + error);
+        assertTrue(run("demo", "--help").out().contains("--input-format"));
+
+        CodeMappingOption codes = new CodeMappingOption();
+        JobSettings settings = JobSettings.lakeOnly(new Lakehouse(dir.toString()), "db");
+        assertSame(settings, codes.applyTo(settings), "without the option, the built-in mapping");
+        assertNull(settings.codeMapping().observation("2339-0"));
+        codes.file = Files.writeString(dir.resolve("codes.json"), "{\"observations\": {\"2339-0\": {\"kind\": \"labs\", "
+                + "\"test\": \"glucose\", \"units\": {\"mg/dL\": \"mg/dL\"}}}}");
+        assertEquals("glucose", codes.applyTo(settings).codeMapping().observation("2339-0").test());
     }
 }

@@ -85,7 +85,7 @@ class DemoIT {
                 "40_patient_now.sql", "41_news2_high_now.sql", "42_time_travel.sql", "43_model_lineage.sql",
                 "44_feature_catalog.sql")), scripts.toString());
         assertTrue(sqlOutput.matches("(?s).*\\|\\s+bronze \\|\\s+patient-vitals \\|\\s+[1-9][0-9]* \\|.*"), sqlOutput);
-        assertTrue(sqlOutput.matches("(?s).*\\|\\s+silver \\|\\s+vitals \\|\\s+[1-9][0-9]* \\|.*"), sqlOutput);
+        assertTrue(sqlOutput.matches("(?s).*\\|\\s+silver_vitals \\|\\s+patient-vitals \\|\\s+[1-9][0-9]* \\|.*"), sqlOutput);
         assertTrue(sqlOutput.contains("avg_quality"), "11_quality: " + sqlOutput);
         assertTrue(sqlOutput.matches("(?s).*\\|\\s+" + patient + " \\|[^\\n]*\\|\\s+\\d+ \\|.*"),
                 "40_patient_now: the patient's newest feature row: " + sqlOutput);
@@ -97,7 +97,7 @@ class DemoIT {
 
         JsonNode doc = new ObjectMapper().readTree(new File(summary.toString()));
         assertTrue(doc.get("balanced").asBoolean(), doc.toString());
-        assertEquals(5, doc.get("topics").size());
+        assertEquals(7, doc.get("topics").size(), "five event topics and the FHIR and HL7 v2 topics");
         long kafka = 0;
         long silver = 0;
         for (JsonNode topic : doc.get("topics")) {

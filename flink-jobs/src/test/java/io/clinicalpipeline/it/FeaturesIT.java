@@ -88,7 +88,7 @@ class FeaturesIT {
         JobClient silver = PipelineJobs.startSilver(runtime.flink()::environment, settings, RuntimeExecutionMode.STREAMING, "clinical");
         try (KafkaEventWriter writer = new KafkaEventWriter(runtime.bootstrap(), topics)) {
             produce(writer, first, sent);
-            Await.until(() -> Reconciler.accountedInSilver(silverCounts) == sent.get(), Duration.ofMinutes(3),
+            Await.until(() -> Reconciler.accountedInSilver(topics, silverCounts) == sent.get(), Duration.ofMinutes(3),
                     () -> "silver to account for the first " + sent.get() + " records");
 
             JobClient features = PipelineJobs.startFeatures(runtime.flink()::environment, settings,
@@ -103,7 +103,7 @@ class FeaturesIT {
             // Arrives while the feature job is down; its 24 h windows reach back into the first part, which
             // the restored job knows only from its state.
             produce(writer, first.withStart(first.start().plus(first.duration())), sent);
-            Await.until(() -> Reconciler.accountedInSilver(silverCounts) == sent.get(), Duration.ofMinutes(3),
+            Await.until(() -> Reconciler.accountedInSilver(topics, silverCounts) == sent.get(), Duration.ofMinutes(3),
                     () -> "silver to account for all " + sent.get() + " records");
             JobClient restored = PipelineJobs.startFeatures(conf -> {
                 conf.set(SavepointConfigOptions.SAVEPOINT_PATH, checkpoint.toUri().toString());

@@ -72,7 +72,7 @@ class IngestSilverIT {
         catalog = lake.openCatalog();
         PaimonCounts counts = new PaimonCounts(catalog, "clinical");
         try {
-            Await.progress(() -> Reconciler.accountedInSilver(counts), total, Await.Patience.of(Duration.ofMinutes(3)), n -> { },
+            Await.progress(() -> Reconciler.accountedInSilver(topics, counts), total, Await.Patience.of(Duration.ofMinutes(3)), n -> { },
                     () -> Reconciler.describeLag(settings.bootstrap(), topics, counts));
             metrics = PrometheusScrape.scrape(PrometheusScrape.portShowing(SharedRuntime.PROMETHEUS_PORTS, "topic=\"it1-"));
         } finally {

@@ -5,6 +5,7 @@ import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.features.FeatureJob;
 import io.clinicalpipeline.features.RedisFeatureSink;
 import io.clinicalpipeline.generator.GeneratorConfig;
+import io.clinicalpipeline.generator.InputFormat;
 import io.clinicalpipeline.generator.Workloads;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
@@ -118,7 +119,12 @@ final class OnlineRun implements AutoCloseable {
 
     /** Sends a generated workload to the run's topics. */
     void produce(GeneratorConfig workload) throws Exception {
-        produced += Workloads.total(Workloads.toKafka(workload, 2, 0, runtime.bootstrap(), settings.topics(), System.out));
+        produce(workload, InputFormat.JSON);
+    }
+
+    /** In a given format: JSON to the event topics, or a hospital's messages to theirs. */
+    void produce(GeneratorConfig workload, InputFormat format) throws Exception {
+        produced += Workloads.total(Workloads.toKafka(workload, 2, 0, runtime.bootstrap(), settings.topics(), format, System.out));
     }
 
     void start() throws Exception {
@@ -146,7 +152,7 @@ final class OnlineRun implements AutoCloseable {
     /** Silver has accounted for {@code records} records (of the {@link #produce}d ones). */
     void awaitAccounted(long records) throws Exception {
         PaimonCounts counts = new PaimonCounts(catalog, DB);
-        Await.progress(() -> Reconciler.accountedInSilver(counts), records, Await.Patience.of(Duration.ofMinutes(3)), n -> { },
+        Await.progress(() -> Reconciler.accountedInSilver(settings.topics(), counts), records, Await.Patience.of(Duration.ofMinutes(3)), n -> { },
                 () -> Reconciler.describeLag(settings.bootstrap(), settings.topics(), counts));
     }
 

@@ -34,11 +34,7 @@ final class SharedRuntime {
 
     /** Topics of their own for one test class, so tests sharing the broker do not see each other's events. */
     static Topics topics(String prefix) {
-        Map<EventKind, String> names = new EnumMap<>(EventKind.class);
-        for (EventKind kind : EventKind.values()) {
-            names.put(kind, prefix + "-" + kind.defaultTopic());
-        }
-        return Topics.withOverrides(names);
+        return Topics.withPrefix(prefix);
     }
 
     static synchronized Path newDirectory(String prefix) throws Exception {

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LakehouseTest {
 
@@ -30,10 +31,12 @@ class LakehouseTest {
         lake.createTables(tEnv, "legacy");
 
         try (Catalog catalog = lake.openCatalog()) {
-            for (Lakehouse.AddedColumn added : Lakehouse.ADDED_COLUMNS) {
-                List<String> columns = catalog.getTable(Identifier.create("legacy", added.table())).rowType().getFieldNames();
-                assertTrue(columns.contains(added.column()), added + " in " + columns);
-                assertEquals(columns.size() - 1, columns.indexOf(added.column()), "added last, once: " + columns);
+            Map<String, List<String>> addedByTable = Lakehouse.ADDED_COLUMNS.stream().collect(Collectors.groupingBy(
+                    Lakehouse.AddedColumn::table, Collectors.mapping(Lakehouse.AddedColumn::column, Collectors.toList())));
+            for (Map.Entry<String, List<String>> added : addedByTable.entrySet()) {
+                List<String> columns = catalog.getTable(Identifier.create("legacy", added.getKey())).rowType().getFieldNames();
+                assertEquals(added.getValue(), columns.subList(columns.size() - added.getValue().size(), columns.size()),
+                        "added last, once: " + columns);
             }
         }
         assertEquals("+I[age, 1, null]", tEnv.executeSql("SELECT name, version, label FROM feature_catalog")

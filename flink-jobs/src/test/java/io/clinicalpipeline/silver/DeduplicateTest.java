@@ -24,16 +24,22 @@ class DeduplicateTest {
     // The job's streams carry name-based rows with the tables' exact types; so does this test.
     private static final OutputTag<Row> DUPLICATES = new OutputTag<>("duplicates", ExternalTypeInfo.of(DataTypes.ROW(
             DataTypes.FIELD("topic", DataTypes.STRING()), DataTypes.FIELD("kafka_partition", DataTypes.INT()),
-            DataTypes.FIELD("kafka_offset", DataTypes.BIGINT()), DataTypes.FIELD("dedup_key", DataTypes.STRING()))
-            .bridgedTo(Row.class)));
+            DataTypes.FIELD("kafka_offset", DataTypes.BIGINT()), DataTypes.FIELD("dedup_key", DataTypes.STRING()),
+            DataTypes.FIELD("item", DataTypes.INT())).bridgedTo(Row.class)));
     private static final ExternalTypeInfo<Row> MEDICATION = ExternalTypeInfo.of(DataTypes.ROW(
             DataTypes.FIELD("patient_id", DataTypes.STRING()), DataTypes.FIELD("event_time", DataTypes.TIMESTAMP(3)),
             DataTypes.FIELD("source_id", DataTypes.STRING()), DataTypes.FIELD("drug", DataTypes.STRING()),
-            DataTypes.FIELD("kafka_partition", DataTypes.INT()), DataTypes.FIELD("kafka_offset", DataTypes.BIGINT()))
-            .bridgedTo(Row.class));
+            DataTypes.FIELD("kafka_partition", DataTypes.INT()), DataTypes.FIELD("kafka_offset", DataTypes.BIGINT()),
+            DataTypes.FIELD("topic", DataTypes.STRING()), DataTypes.FIELD("item", DataTypes.INT())).bridgedTo(Row.class));
 
     private static Row medication(String drug, int partition, long offset) {
+        return medication(drug, "medications", partition, offset, 0);
+    }
+
+    private static Row medication(String drug, String topic, int partition, long offset, int item) {
         Row row = Row.withNames();
+        row.setField("topic", topic);
+        row.setField("item", item);
         row.setField("patient_id", "P1");
         row.setField("event_time", LocalDateTime.parse("2026-01-05T10:00"));
         row.setField("source_id", "emar");
@@ -103,5 +109,30 @@ class DeduplicateTest {
         h.processElement(medication("ceftriaxone", 0, 11), 0);
         assertEquals(List.of(10L, 11L), emittedOffsets(h));
         assertEquals(List.of(), duplicateOffsets(h));
+    }
+
+    @Test
+    void twoItemsOfOneMessageAreTwoRecordsAndTheFirstWins() throws Exception {
+        var h = harness();
+        h.processElement(medication("heparin", "fhir-r4", 0, 7, 2), 0);
+        h.processElement(medication("heparin", "fhir-r4", 0, 7, 1), 0);
+        assertEquals(List.of(2, 1), h.extractOutputValues().stream().map(r -> r.<Integer>getFieldAs("item")).toList());
+        var duplicate = h.getSideOutput(DUPLICATES).poll().getValue();
+        assertEquals(List.of("fhir-r4", 7L, 2), List.of(duplicate.getField("topic"), duplicate.getField("kafka_offset"),
+                duplicate.getField("item")));
+    }
+
+    @Test
+    void theSameEventOnTwoTopicsIsKeptFromTheTopicFirstByNameWhateverTheArrivalOrder() throws Exception {
+        for (boolean jsonFirst : new boolean[] {true, false}) {
+            var h = harness();
+            Row json = medication("heparin", "medications", 0, 10, 0);
+            Row fhir = medication("heparin", "fhir-r4", 1, 50, 0);
+            h.processElement(jsonFirst ? json : fhir, 0);
+            h.processElement(jsonFirst ? fhir : json, 0);
+            List<Row> emitted = h.extractOutputValues();
+            assertEquals("fhir-r4", emitted.get(emitted.size() - 1).getField("topic"), "jsonFirst=" + jsonFirst);
+            assertEquals(List.of(10L), duplicateOffsets(h), "the JSON record is the duplicate");
+        }
     }
 }
