@@ -77,7 +77,7 @@ class ExportIT {
             vitals.append(vitals.length() == 0 ? "" : ", ").append("('").append(t.toLocalDate()).append("', '").append(v[0])
                     .append("', TIMESTAMP '").append(sqlTime(t)).append("', 'monitor', 'e").append(offset).append("', ")
                     .append(v[2] == null ? "CAST(NULL AS DOUBLE)" : v[2]).append(", 120, 80, 16, 97, 36.9, 'C', FALSE, 'A', "
-                            + "40, 93.3, 0.7, 1.0, 0, ").append(offset).append(")");
+                            + "40, 93.3, 0.7, 1.0, 0, ").append(offset).append(", 'patient-vitals', 0)");
             predictions.append(predictions.length() == 0 ? "" : ", ").append("('").append(v[0]).append("', TIMESTAMP '")
                     .append(sqlTime(t)).append("', 3, 'gbt', 'production', TRUE, 0.").append(offset + 1)
                     .append(", 'LOW', TIMESTAMP '").append(sqlTime(t.plusSeconds(2))).append("', ")
@@ -88,7 +88,7 @@ class ExportIT {
         sql.executeSql("INSERT INTO silver_vitals (dt, patient_id, event_time, source_id, event_id, heart_rate, systolic_bp, "
                 + "diastolic_bp, respiratory_rate, spo2, temperature_c, source_temperature_unit, supplemental_oxygen, "
                 + "consciousness, pulse_pressure, mean_arterial_pressure, shock_index, quality_score, kafka_partition, "
-                + "kafka_offset) VALUES " + vitals).await();
+                + "kafka_offset, topic, item) VALUES " + vitals).await();
         sql.executeSql("INSERT INTO model_predictions VALUES " + predictions).await();
     }
 

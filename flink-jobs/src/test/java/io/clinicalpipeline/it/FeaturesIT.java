@@ -246,10 +246,10 @@ class FeaturesIT {
         java.time.LocalDateTime planted = first.plusHours(2).plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         java.time.LocalDateTime sepsis = planted.plusHours(4);
         tEnv.executeSql(String.format("INSERT INTO silver_vitals VALUES ('%s', '%s', TIMESTAMP '%s', 'planted', 'planted-1', "
-                + "250, 120, 80, 16, 97, 37, 'C', FALSE, 'A', 40, 93.3, 2.08, 1.0, 0, 0)",
+                + "250, 120, 80, 16, 97, 37, 'C', FALSE, 'A', 40, 93.3, 2.08, 1.0, 0, 0, 'planted', 0)",
                 planted.toLocalDate(), patient, planted.toString().replace('T', ' '))).await();
         tEnv.executeSql(String.format("INSERT INTO silver_adverse_events VALUES ('%s', '%s', TIMESTAMP '%s', 'planted', "
-                + "'sepsis', 'planted-2', 'severe', 1.0, 0, 1)", sepsis.toLocalDate(), patient, sepsis.toString().replace('T', ' '))).await();
+                + "'sepsis', 'planted-2', 'severe', 1.0, 0, 1, 'planted', 0)", sepsis.toLocalDate(), patient, sepsis.toString().replace('T', ' '))).await();
         JobSettings plantedDb = new JobSettings(null, settings.topics(), settings.lakehouse(), "planted", Duration.ofSeconds(1),
                 null, Duration.ZERO);
         PipelineJobs.startFeatures(runtime.flink()::environment, plantedDb, RuntimeExecutionMode.BATCH, "planted",
