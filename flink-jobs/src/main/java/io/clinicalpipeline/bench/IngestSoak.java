@@ -18,7 +18,6 @@ import org.apache.paimon.catalog.Catalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 

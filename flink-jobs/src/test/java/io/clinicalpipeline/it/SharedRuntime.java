@@ -1,13 +1,10 @@
 package io.clinicalpipeline.it;
 
-import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.runtime.LocalRuntime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Map;
 
 /** One Kafka broker, Redis server and MiniCluster for all integration tests of a test JVM. */
 final class SharedRuntime {
