@@ -3,6 +3,7 @@ package io.clinicalpipeline.bench;
 import io.clinicalpipeline.events.EventKind;
 import io.clinicalpipeline.events.Topics;
 import io.clinicalpipeline.generator.GeneratorConfig;
+import io.clinicalpipeline.generator.InputFormat;
 import io.clinicalpipeline.generator.Workloads;
 import io.clinicalpipeline.jobs.JobSettings;
 import io.clinicalpipeline.jobs.PipelineJobs;
@@ -34,8 +35,10 @@ public final class IngestBench {
     /**
      * @param events approximate number of events to generate
      * @param bootstrap an existing Kafka, or null for the local broker
+     * @param format how the events travel: the pipeline's JSON, or a hospital's messages (one per event)
      */
-    public record Settings(long events, Path dataDir, Duration checkpointInterval, String bootstrap, Topics topics) {}
+    public record Settings(long events, Path dataDir, Duration checkpointInterval, String bootstrap, Topics topics,
+                           InputFormat format) {}
 
     private IngestBench() {}
 
@@ -47,7 +50,7 @@ public final class IngestBench {
             // About 5.7 events per patient per simulated hour (see the generator's rates).
             double hours = Math.max(1, p.events() / (patients * 5.7));
             GeneratorConfig workload = GeneratorConfig.defaults(patients, Duration.ofMinutes(Math.round(hours * 60)), 1);
-            Map<EventKind, Long> sent = Workloads.toKafka(workload, 2, 0, runtime.bootstrap(), topics, System.out);
+            Map<EventKind, Long> sent = Workloads.toKafka(workload, 2, 0, runtime.bootstrap(), topics, p.format(), System.out);
             long total = Workloads.total(sent);
 
             // The first pass warms up the JIT and the broker's page cache; the second is the baseline.

@@ -64,10 +64,14 @@ final class BenchCommand extends CommandGroup {
 
     @Command(name = "ingest", header = "events/s through ingest and silver vs a plain Kafka consumer", defaultValueProvider = IngestDefaults.class, description = "Fills Kafka with --events generated "
             + "events, reads them once with a plain consumer (the baseline) and once through ingest + silver, and prints "
-            + "both rates, their ratio and the peak heap.")
+            + "both rates, their ratio and the peak heap; --input-format fhir or hl7v2 sends the events as a hospital's "
+            + "messages, which silver translates first.")
     static final class Ingest implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
+
+        @Mixin
+        InputFormatOption input;
 
         @Mixin
         CheckpointOptions checkpoints;
@@ -81,7 +85,8 @@ final class BenchCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            IngestBench.run(new IngestBench.Settings(events, run.dataDir, checkpoints.interval, kafka.bootstrap, kafka.topics()));
+            IngestBench.run(new IngestBench.Settings(events, run.dataDir, checkpoints.interval, kafka.bootstrap, kafka.topics(),
+                    input.format));
             return 0;
         }
     }
