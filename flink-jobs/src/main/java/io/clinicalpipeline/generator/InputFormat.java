@@ -23,6 +23,12 @@ public enum InputFormat {
     /** One event as a Kafka record's topic and value. */
     public record Encoded(String topic, byte[] value) {}
 
+    /** The topic events of {@code kind} go to in this format. */
+    public String topicOf(EventKind kind, Topics topics) {
+        return this == JSON ? topics.topic(kind)
+                : topics.topic(this == HL7V2 && Hl7v2Writer.writes(kind) ? MessageFormat.HL7V2 : MessageFormat.FHIR_R4);
+    }
+
     /** Encodes events in this format; one per producing thread (the writers' parsers are not thread-safe). */
     public Encoder encoder(Topics topics) {
         return new Encoder(this, topics);
@@ -43,18 +49,12 @@ public enum InputFormat {
             this.hl7v2 = format == HL7V2 ? new Hl7v2Writer(mapping) : null;
         }
 
-        /** The topic events of {@code kind} go to. */
-        public String topicOf(EventKind kind) {
-            return format == JSON ? topics.topic(kind)
-                    : topics.topic(format == HL7V2 && Hl7v2Writer.writes(kind) ? MessageFormat.HL7V2 : MessageFormat.FHIR_R4);
-        }
-
         /**
          * A generated fault the format cannot express (JSON that does not parse, a field the format needs removed) goes
          * as the event's own bytes: garbage on a hospital topic, which the pipeline dead-letters as such.
          */
         public Encoded encode(GeneratedEvent e) {
-            String topic = topicOf(e.kind());
+            String topic = format.topicOf(e.kind(), topics);
             if (format == JSON) {
                 return new Encoded(topic, e.value());
             }

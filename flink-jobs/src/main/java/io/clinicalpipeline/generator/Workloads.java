@@ -33,8 +33,7 @@ public final class Workloads {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf("generate: done, %,d events in %.1f s%n", total(counts), seconds);
-        InputFormat.Encoder topicOf = format.encoder(topics);
-        counts.forEach((kind, n) -> out.printf("  %-24s %,9d %s%n", topicOf.topicOf(kind), n,
+        counts.forEach((kind, n) -> out.printf("  %-24s %,9d %s%n", format.topicOf(kind, topics), n,
                 kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         return counts;
     }

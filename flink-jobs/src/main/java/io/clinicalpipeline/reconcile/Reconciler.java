@@ -33,17 +33,8 @@ public final class Reconciler {
         SilverLayer layer = SilverLayer.read(topics, counts);
         List<TopicAccount> accounts = new ArrayList<>();
         for (String topic : topics.all()) {
-            long bronze = counts.count(topics.bronzeTable(topic));
-            boolean hospital = topics.formatOf(topic).isPresent();
-            accounts.add(new TopicAccount(topic,
-                    inKafka.getOrDefault(topic, 0L),
-                    bronze,
-                    hospital ? layer.messages(topic) : bronze,
-                    hospital ? layer.items(topic) : bronze,
-                    layer.silver().getOrDefault(topic, 0L),
-                    layer.duplicates().getOrDefault(List.of(topic), 0L),
-                    byReason(layer.quarantine(), topic),
-                    byReason(layer.deadLetter(), topic)));
+            accounts.add(layer.account(topic, topics.formatOf(topic).isPresent(), inKafka.getOrDefault(topic, 0L),
+                    counts.count(topics.bronzeTable(topic))));
         }
         return accounts;
     }
@@ -82,10 +73,11 @@ public final class Reconciler {
             return ledger.getOrDefault(topic, new long[2])[1];
         }
 
-        long accountedFor(String topic) {
-            return silver.getOrDefault(topic, 0L) + duplicates.getOrDefault(List.of(topic), 0L)
-                    + byReason(quarantine, topic).values().stream().mapToLong(Long::longValue).sum()
-                    + byReason(deadLetter, topic).values().stream().mapToLong(Long::longValue).sum();
+        /** A JSON topic's records are each one message of one item: its bronze count stands for both. */
+        TopicAccount account(String topic, boolean hospital, long kafka, long bronze) {
+            return new TopicAccount(topic, kafka, bronze, hospital ? messages(topic) : bronze, hospital ? items(topic) : bronze,
+                    silver.getOrDefault(topic, 0L), duplicates.getOrDefault(List.of(topic), 0L),
+                    byReason(quarantine, topic), byReason(deadLetter, topic));
         }
     }
 
@@ -107,11 +99,12 @@ public final class Reconciler {
         SilverLayer layer = SilverLayer.read(topics, counts);
         long n = 0;
         for (String topic : topics.all()) {
-            long accounted = layer.accountedFor(topic);
-            if (topics.formatOf(topic).isEmpty()) {
-                n += accounted;
-            } else if (layer.items(topic) > 0) {
-                n += layer.messages(topic) * Math.min(accounted, layer.items(topic)) / layer.items(topic);
+            boolean hospital = topics.formatOf(topic).isPresent();
+            TopicAccount a = layer.account(topic, hospital, 0, 0);
+            if (!hospital) {
+                n += a.accountedFor();
+            } else if (a.items() > 0) {
+                n += a.messages() * Math.min(a.accountedFor(), a.items()) / a.items();
             }
         }
         return n;
