@@ -54,6 +54,7 @@ final class TrainCommand implements Callable<Integer> {
         PARAMS.put("reg-lambda", "regLambda");
         PARAMS.put("min-instances", "minInstancesPerNode");
         PARAMS.put("min-info-gain", "minInfoGain");
+        PARAMS.put("boost-from-baseline", "boostFromBaseline");
     }
 
     enum Header { AUTO, YES, NO }
@@ -98,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
             + "Newton's method); gbt: gradient-boosted trees (logistic loss, histogram splits)")
     String algorithm;
 
-    @Option(names = "--max-iter", paramLabel = "N", description = "lr: Newton rounds at most (50); gbt: trees (50)")
+    @Option(names = "--max-iter", paramLabel = "N", description = "lr: Newton rounds at most (50); gbt: trees (100)")
     Double maxIter;
 
     @Option(names = "--reg", paramLabel = "LAMBDA", description = "lr: regularisation strength (default: chosen by inner "
@@ -112,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
             + "(1e-8)")
     Double tol;
 
-    @Option(names = "--max-depth", paramLabel = "N", description = "gbt: depth of each tree (4)")
+    @Option(names = "--max-depth", paramLabel = "N", description = "gbt: depth of each tree (2)")
     Double maxDepth;
 
     @Option(names = "--max-bins", paramLabel = "N", description = "gbt: quantile bins per feature (32)")
@@ -129,6 +130,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--min-info-gain", paramLabel = "G", description = "gbt: least loss reduction a split must bring (0)")
     Double minInfoGain;
+
+    @Option(names = "--boost-from-baseline", paramLabel = "1|0", description = "gbt: 1 starts the trees from a logistic fit "
+            + "on the --baseline column (when it is a feature), so they learn what the score misses; 0 from the classes' "
+            + "log-odds (1)")
+    Double boostFromBaseline;
 
     @Option(names = "--class-weight", paramLabel = "none|balanced", defaultValue = "none", description = "balanced: both classes "
             + "weigh the same in the loss")

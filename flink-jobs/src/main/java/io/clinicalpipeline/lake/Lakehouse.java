@@ -1,5 +1,6 @@
 package io.clinicalpipeline.lake;
 
+import io.clinicalpipeline.model.features.FeatureCalculator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The Paimon warehouse: a local directory or any Hadoop-compatible URI (s3://, hdfs://) a user brings.
@@ -35,7 +37,7 @@ public final class Lakehouse implements Serializable {
      * Paimon's schema evolution: {@code CREATE TABLE IF NOT EXISTS} leaves an existing table as it is, and this
      * version's writers would fail on it.
      */
-    static final List<AddedColumn> ADDED_COLUMNS = List.of(
+    static final List<AddedColumn> ADDED_COLUMNS = Stream.concat(Stream.of(
             new AddedColumn("feature_catalog", "label", "STRING"),
             new AddedColumn("model_predictions", "top_contributions", "STRING"),
             new AddedColumn("silver_vitals", "topic", "STRING"), new AddedColumn("silver_vitals", "item", "INT"),
@@ -44,7 +46,9 @@ public final class Lakehouse implements Serializable {
             new AddedColumn("silver_adverse_events", "topic", "STRING"), new AddedColumn("silver_adverse_events", "item", "INT"),
             new AddedColumn("silver_patients", "topic", "STRING"), new AddedColumn("silver_patients", "item", "INT"),
             new AddedColumn("quarantine", "item", "INT"), new AddedColumn("dead_letter", "item", "INT"),
-            new AddedColumn("silver_duplicates", "item", "INT"));
+            new AddedColumn("silver_duplicates", "item", "INT")),
+            FeatureCalculator.addedInVersion3().stream().map(d -> new AddedColumn("patient_features", d.name(), d.type())))
+            .toList();
 
     /** Tables whose primary key gained item: evolved from an older warehouse, theirs lacks it. */
     private static final List<String> KEYED_BY_ITEM = List.of("quarantine", "dead_letter", "silver_duplicates");

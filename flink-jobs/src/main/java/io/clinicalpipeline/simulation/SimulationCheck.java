@@ -135,6 +135,10 @@ public final class SimulationCheck {
             for (int i = 0; i < split.testRows().length; i++) {
                 scores[split.testRows()[i]] = r.testScores()[i];
             }
+            // Each fit's own test rows, so a fold that ranks far from the others is seen before the pool hides it.
+            out.printf("simulation: fold %d: AUROC %.3f (NEWS2 %.3f) on %,d rows; top features %s%n", f + 1,
+                    r.test().auroc(), r.baseline().auroc(), split.testRows().length,
+                    String.join(", ", Trainer.top(r.importance(), 5).keySet()));
             selection = selection == null ? r.selection() : selection;
         }
         Evaluation pooled = Evaluation.of(scores, all.labels(), 0.5, all.scores(), NEWS2_THRESHOLD, all.patients(),

@@ -38,14 +38,15 @@ public enum Algorithm {
         }
 
         @Override
-        Fitted fit(Table encoded, Map<String, Double> p, String classWeight, String scratchDir) {
+        Fitted fit(Table encoded, Map<String, Double> p, String classWeight, String scratchDir, int baseline) {
             StandardScalerModel scaler = scaler().fit(encoded);
             LogisticRegressionModel lr = solver(p, classWeight).setScratchDir(scratchDir).fit(scaler.transform(encoded)[0]);
             return new Fitted(List.of(scaler, lr), lr.trace(), weights(lr, scaler));
         }
 
         @Override
-        LocalFit fitLocally(List<double[]> points, Map<String, Double> p, String classWeight) throws Exception {
+        LocalFit fitLocally(List<double[]> points, Map<String, Double> p, String classWeight, int baseline)
+                throws Exception {
             List<double[]> xs = new ArrayList<>(points.size());
             points.forEach(point -> xs.add(Arrays.copyOfRange(point, 2, point.length)));
             StandardScalerModel scaler = scaler().fitLocally(xs);
@@ -92,44 +93,50 @@ public enum Algorithm {
     GBT("gradient-boosted trees", "trees", ", stopped: no split reduces the loss", "") {
         @Override
         Map<String, Double> defaults() {
-            // Shallower, slower and with leaves of 20 rows or more, not Flink ML's 20 trees of depth 5 down to single
-            // rows: clinical rows come many per patient, and the library's defaults learn the training patients
-            // (held-out AUROC 0.70 against 0.88 with these on the simulated ward; README, "Simulation").
+            // Many small trees from the baseline score, not Flink ML's 20 trees of depth 5 down to single rows: clinical
+            // rows come many per patient, and a ward's few outcomes are each one patient's run of rows. Deep trees learn
+            // those patients (the library's defaults: held-out AUROC 0.70 on the simulated ward). Trees of depth 2 are
+            // pairs of conditions; starting from the score (NEWS2) spends them on what it misses (README, "Simulation").
             Map<String, Double> d = new LinkedHashMap<>();
-            d.put("maxIter", 50.0);
-            d.put("maxDepth", 4.0);
+            d.put("maxIter", 100.0);
+            d.put("maxDepth", 2.0);
             d.put("maxBins", GbtClassifierParams.MAX_BINS.defaultValue.doubleValue());
             d.put("stepSize", 0.1);
             d.put("regLambda", GbtClassifierParams.REG_LAMBDA.defaultValue);
             d.put("minInstancesPerNode", 20.0);
             d.put("minInfoGain", GbtClassifierParams.MIN_INFO_GAIN.defaultValue);
+            d.put(BOOST_FROM_BASELINE, 1.0);
             return d;
         }
 
         @Override
-        Fitted fit(Table encoded, Map<String, Double> p, String classWeight, String scratchDir) {
-            GbtClassifierModel gbt = solver(p, classWeight).setScratchDir(scratchDir).fit(encoded);
+        Fitted fit(Table encoded, Map<String, Double> p, String classWeight, String scratchDir, int baseline) {
+            GbtClassifierModel gbt = solver(p, classWeight, baseline).setScratchDir(scratchDir).fit(encoded);
             return new Fitted(List.of(gbt), gbt.trace(), gbt.modelData().importance());
         }
 
         @Override
-        LocalFit fitLocally(List<double[]> points, Map<String, Double> p, String classWeight) throws Exception {
+        LocalFit fitLocally(List<double[]> points, Map<String, Double> p, String classWeight, int baseline)
+                throws Exception {
             List<double[]> withMargin = new ArrayList<>(points.size());
             points.forEach(point -> withMargin.add(GbtClassifier.withMargin(point)));
-            GbtClassifier solver = solver(p, classWeight);
+            GbtClassifier solver = solver(p, classWeight, baseline);
             InMemoryPoints memory = new InMemoryPoints(withMargin);
             GbtClassifierModel gbt = solver.fit(memory, memory.run("bounds", solver.firstPass()).sum());
             return new LocalFit(new Fitted(List.of(gbt), gbt.trace(), gbt.modelData().importance()), gbt::probability);
         }
 
-        private GbtClassifier solver(Map<String, Double> p, String classWeight) {
-            return new GbtClassifier().setFeaturesCol(ENCODED).setLabelCol(TrainInput.LABEL)
+        private GbtClassifier solver(Map<String, Double> p, String classWeight, int baseline) {
+            return new GbtClassifier().setBaselineFeature(p.get(BOOST_FROM_BASELINE) > 0 ? baseline : -1).setFeaturesCol(ENCODED).setLabelCol(TrainInput.LABEL)
                     .setMaxIter(p.get("maxIter").intValue()).setMaxDepth(p.get("maxDepth").intValue())
                     .setMaxBins(p.get("maxBins").intValue()).setStepSize(p.get("stepSize"))
                     .setRegLambda(p.get("regLambda")).setMinInstancesPerNode(p.get("minInstancesPerNode").intValue())
                     .setMinInfoGain(p.get("minInfoGain")).setClassWeight(classWeight);
         }
     };
+
+    /** The trees' param that boosts them from the baseline column's logistic fit (1) or from a constant (0). */
+    static final String BOOST_FROM_BASELINE = "boostFromBaseline";
 
     /** The encoder's output column, which every algorithm reads. */
     static final String ENCODED = "encoded";
@@ -160,7 +167,8 @@ public enum Algorithm {
     /** Hyperparameters by param name, with their defaults, in a stable order. */
     abstract Map<String, Double> defaults();
 
-    abstract Fitted fit(Table encoded, Map<String, Double> params, String classWeight, String scratchDir);
+    /** {@code baseline}: the encoded position of the baseline column ({@code train --baseline}), or -1. */
+    abstract Fitted fit(Table encoded, Map<String, Double> params, String classWeight, String scratchDir, int baseline);
 
     /** A fit and how it scores an encoded row, from a fit in one thread. */
     record LocalFit(Fitted fitted, ToDoubleFunction<double[]> probability) {}
@@ -169,7 +177,8 @@ public enum Algorithm {
      * The same solvers over encoded points {@code [label, weight, x…]} in this thread: no jobs, no files. The points are
      * the fit's to change (a regression scales them in place).
      */
-    abstract LocalFit fitLocally(List<double[]> points, Map<String, Double> params, String classWeight) throws Exception;
+    abstract LocalFit fitLocally(List<double[]> points, Map<String, Double> params, String classWeight, int baseline)
+            throws Exception;
 
     /** {@code defaults()} overridden by {@code params}; a name this algorithm does not take is an error. */
     public Map<String, Double> params(Map<String, Double> params) {

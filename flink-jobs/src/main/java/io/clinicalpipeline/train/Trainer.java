@@ -205,8 +205,13 @@ public final class Trainer {
                 inMemory ? "one thread" : "Flink jobs", search.described(), tested.scores(), reference, contributions);
     }
 
+    /** Where the baseline column sits in the encoded vector, or -1 when it is not one of the features. */
+    private static int baselinePosition(List<String> encodedNames, Settings s) {
+        return s.baseline() == null ? -1 : encodedNames.indexOf(s.baseline());
+    }
+
     /** The first {@code n} entries of an ordered map. */
-    static Map<String, Double> top(Map<String, Double> ordered, int n) {
+    public static Map<String, Double> top(Map<String, Double> ordered, int n) {
         Map<String, Double> first = new LinkedHashMap<>();
         ordered.entrySet().stream().limit(n).forEach(e -> first.put(e.getKey(), e.getValue()));
         return first;
@@ -337,7 +342,8 @@ public final class Trainer {
             TabularEncoderModel encoder = encoder(s).fit(rows);
             List<String> names = encoder.modelData().featureNames();
             LOG.info("encoded into {} columns; fitting {} {}", names.size(), s.algorithm().description(), params);
-            Algorithm.Fitted fitted = s.algorithm().fit(encoder.transform(rows)[0], params, s.classWeight(), s.scratchDir());
+            Algorithm.Fitted fitted = s.algorithm().fit(encoder.transform(rows)[0], params, s.classWeight(), s.scratchDir(),
+                    baselinePosition(names, s));
             return new Fitted(stages(encoder, fitted), encoder.modelData(), names, fitted.trace(),
                     importance(names, fitted.importance()), null);
         }
@@ -417,7 +423,7 @@ public final class Trainer {
             List<String> names = encoder.modelData().featureNames();
             LOG.info("encoded {} rows into {} columns in memory; fitting {} {}", rows.size(), names.size(),
                     s.algorithm().description(), params);
-            Algorithm.LocalFit fit = s.algorithm().fitLocally(points, params, s.classWeight());
+            Algorithm.LocalFit fit = s.algorithm().fitLocally(points, params, s.classWeight(), baselinePosition(names, s));
             ToDoubleFunction<Row> probability = r -> fit.probability().applyAsDouble(
                     encoder.modelData().encode(i -> r.getField(inputs[i])));
             return new Fitted(stages(encoder, fit.fitted()), encoder.modelData(), names, fit.fitted().trace(),

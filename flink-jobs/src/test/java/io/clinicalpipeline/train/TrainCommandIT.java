@@ -100,7 +100,7 @@ class TrainCommandIT {
         int exit = Main.run(new String[] {"train", "--input", HEART.toString(), "--columns", COLUMNS, "--label", "num",
                 "--positive", "1,2,3,4", "--categorical", "cp,restecg,slope,thal", "--algorithm", "gbt",
                 "--max-iter", "6", "--max-depth", "3", "--step-size", "0.5", "--metrics-out", metrics.toString(),
-                "--register", "--name", "heart-gbt", "--warehouse", warehouse, "--database", "m"});
+                "--baseline", "oldpeak", "--register", "--name", "heart-gbt", "--warehouse", warehouse, "--database", "m"});
         assertEquals(0, exit);
         JsonNode m = new ObjectMapper().readTree(metrics.toFile());
         assertEquals(303, m.get("rows_train").asLong() + m.get("rows_test").asLong());
@@ -108,6 +108,7 @@ class TrainCommandIT {
         assertEquals(6, m.get("rounds").asInt(), "one round per tree");
         assertEquals(3.0, m.get("params").get("maxDepth").asDouble());
         assertEquals(0.5, m.get("params").get("stepSize").asDouble());
+        assertEquals(1.0, m.get("params").get("boostFromBaseline").asDouble(), "the trees start from oldpeak's fit");
         JsonNode importance = m.get("feature_importance");
         double shares = 0;
         for (JsonNode share : importance) {
@@ -125,7 +126,7 @@ class TrainCommandIT {
             assertTrue(scorer.explainable(), "trees saved with their node covers");
             var why = scorer.explain(c -> c.equals("ca") ? (Object) 3.0 : c.equals("cp") ? (Object) 4.0 : null);
             double sum = why.base() + why.contributions().stream().mapToDouble(x -> x.contribution()).sum();
-            assertEquals(why.margin(), sum, 1e-9, "TreeSHAP values and the trees' mean add up to the margin");
+            assertEquals(why.margin(), sum, 1e-9, "TreeSHAP values, the baseline's term and the mean add up to the margin");
             assertTrue(m.get("mean_abs_contribution").size() > 0, m.toString());
             double sick = scorer.score(c -> switch (c) {
                 case "cp" -> 4.0; case "ca" -> 3.0; case "thal" -> 7.0; case "oldpeak" -> 3.5; case "exang" -> 1.0;

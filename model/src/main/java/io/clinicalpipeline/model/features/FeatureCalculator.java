@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 public final class FeatureCalculator {
 
     /** Bump when a definition changes meaning; stored with every feature row and in the catalog. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private static final long HOUR = 3_600_000L;
     private static final Map<String, Long> WINDOWS = orderedMap("1h", HOUR, "6h", 6 * HOUR, "24h", 24 * HOUR);
@@ -27,6 +27,12 @@ public final class FeatureCalculator {
     private static final Map<String, String> VITAL_UNITS = orderedMap("heart_rate", "beats/min", "systolic_bp", "mmHg",
             "diastolic_bp", "mmHg", "mean_arterial_pressure", "mmHg", "respiratory_rate", "breaths/min", "spo2", "%",
             "temperature_c", "°C");
+    /**
+     * Windowed like the vitals, after the profile's columns (version 3 added it; tables gain columns last): the level
+     * on ACVPU, 0 alert to 4 unresponsive. The latest value alone cannot tell new confusion, which NEWS2 scores 3 and
+     * which comes with stroke or sepsis, from a delirium charted at every round; the window's minimum can.
+     */
+    private static final Map<String, String> LEVEL_UNITS = orderedMap(PatientHistory.CONSCIOUSNESS, "ACVPU level");
     private static final Map<String, String> LAB_UNITS = orderedMap("lactate", "mmol/L", "creatinine", "umol/L",
             "wbc", "10^9/L", "glucose", "mmol/L", "potassium", "mmol/L", "sodium", "mmol/L", "haemoglobin", "g/L");
     private static final List<String> FLAGGED_DRUG_CLASSES = List.of("vasopressor", "anticoagulant", "antibiotic", "fluid");
@@ -48,6 +54,11 @@ public final class FeatureCalculator {
         return CATALOG;
     }
 
+    /** The features version 3 added, last in the catalog: the columns a feature table written by version 2 lacks. */
+    public static List<FeatureDefinition> addedInVersion3() {
+        return CATALOG.subList(CATALOG.size() - LEVEL_UNITS.size() * WINDOWS.size() * STATS.size(), CATALOG.size());
+    }
+
     /** A feature's definition by name, or null for a column the catalog does not define. */
     public static FeatureDefinition definition(String name) {
         return BY_NAME.get(name);
@@ -57,18 +68,7 @@ public final class FeatureCalculator {
     public static Map<String, Object> compute(PatientHistory h, long asOf) {
         Map<String, Object> f = new LinkedHashMap<>();
         for (String vital : VITAL_UNITS.keySet()) {
-            Signal s = h.signal(vital);
-            for (Map.Entry<String, Long> w : WINDOWS.entrySet()) {
-                WindowStats st = s == null ? WindowStats.EMPTY
-                        : s.stats(asOf - w.getValue() + 1, asOf);
-                String p = vital + "_" + w.getKey() + "_";
-                f.put(p + "mean", st.mean());
-                f.put(p + "min", st.min());
-                f.put(p + "max", st.max());
-                f.put(p + "std", st.std());
-                f.put(p + "last", st.last());
-                f.put(p + "slope", st.slopePerHour());
-            }
+            putWindows(f, h.signal(vital), vital, asOf);
         }
         Double rr = latest(h, "respiratory_rate", asOf);
         Double sbp = latest(h, "systolic_bp", asOf);
@@ -109,7 +109,24 @@ public final class FeatureCalculator {
         for (String attribute : STATIC.keySet()) {
             f.put(attribute, profile.get(attribute));
         }
+        for (String level : LEVEL_UNITS.keySet()) {
+            putWindows(f, h.signal(level), level, asOf);
+        }
         return f;
+    }
+
+    /** The window statistics of one signal, {@code <signal>_<window>_<stat>}, in catalog order. */
+    private static void putWindows(Map<String, Object> f, Signal s, String signal, long asOf) {
+        for (Map.Entry<String, Long> w : WINDOWS.entrySet()) {
+            WindowStats st = s == null ? WindowStats.EMPTY : s.stats(asOf - w.getValue() + 1, asOf);
+            String p = signal + "_" + w.getKey() + "_";
+            f.put(p + "mean", st.mean());
+            f.put(p + "min", st.min());
+            f.put(p + "max", st.max());
+            f.put(p + "std", st.std());
+            f.put(p + "last", st.last());
+            f.put(p + "slope", st.slopePerHour());
+        }
     }
 
     /** Scale 2 only where the profile in force prescribes it (an 88-92% target); scale 1 otherwise, as RCP asks. */
@@ -135,16 +152,7 @@ public final class FeatureCalculator {
 
     private static List<FeatureDefinition> buildCatalog() {
         List<FeatureDefinition> c = new ArrayList<>();
-        for (Map.Entry<String, String> vital : VITAL_UNITS.entrySet()) {
-            for (String window : WINDOWS.keySet()) {
-                for (String stat : STATS) {
-                    String unit = stat.equals("slope") ? vital.getValue() + " per hour" : vital.getValue();
-                    c.add(def(vital.getKey() + "_" + window + "_" + stat, "DOUBLE", unit, window,
-                            statDescription(stat) + " of " + vital.getKey().replace('_', ' ') + " over the last " + window,
-                            words(vital.getKey()) + ", " + statWords(stat) + " " + window.replace("h", " h")));
-                }
-            }
-        }
+        VITAL_UNITS.forEach((vital, unit) -> addWindows(c, vital, unit));
         c.add(def("news2_total", "INT", "", "24h", "NEWS2 total (RCP 2017) from each parameter's latest value in 24 h, on the "
                 + "SpO2 scale the profile prescribes (spo2_scale 2: an 88-92% target; else scale 1)", "NEWS2"));
         for (String part : NEWS2_PARTS) {
@@ -179,7 +187,19 @@ public final class FeatureCalculator {
             c.add(def(attribute.getKey(), attribute.getValue(), staticUnit(attribute.getKey()), "static",
                     attribute.getKey().replace('_', ' ') + " from the profile in force", words(attribute.getKey())));
         }
+        LEVEL_UNITS.forEach((level, unit) -> addWindows(c, level, unit));
         return Collections.unmodifiableList(c);
+    }
+
+    private static void addWindows(List<FeatureDefinition> c, String signal, String signalUnit) {
+        for (String window : WINDOWS.keySet()) {
+            for (String stat : STATS) {
+                String unit = stat.equals("slope") ? signalUnit + " per hour" : signalUnit;
+                c.add(def(signal + "_" + window + "_" + stat, "DOUBLE", unit, window,
+                        statDescription(stat) + " of " + signal.replace('_', ' ') + " over the last " + window,
+                        words(signal) + ", " + statWords(stat) + " " + window.replace("h", " h")));
+            }
+        }
     }
 
     /** A signal's or attribute's name as a clinician says it. */

@@ -35,8 +35,11 @@ class FeatureCalculatorTest {
         FeatureCalculator.catalog().forEach(d -> names.add(d.name()));
         assertEquals(names.size(), new HashSet<>(names).size(), "feature names must be unique");
         assertEquals(names, new ArrayList<>(FeatureCalculator.compute(new PatientHistory(), T).keySet()));
-        // 7 vitals x 3 windows x 6 statistics, 15 NEWS2/qSOFA/shock/recency/frequency, 14 labs, 5 medication, 16 static.
-        assertEquals(126 + 15 + 14 + 5 + 16, names.size());
+        // 7 vitals x 3 windows x 6 statistics, 15 NEWS2/qSOFA/shock/recency/frequency, 14 labs, 5 medication, 16 static,
+        // then version 3's consciousness windows.
+        assertEquals(126 + 15 + 14 + 5 + 16 + 18, names.size());
+        assertEquals(names.subList(names.size() - 18, names.size()),
+                FeatureCalculator.addedInVersion3().stream().map(FeatureDefinition::name).toList());
         FeatureCalculator.catalog().forEach(d -> assertEquals(FeatureCalculator.VERSION, d.version()));
     }
 
@@ -98,6 +101,24 @@ class FeatureCalculatorTest {
         assertEquals("HIGH", f.get("news2_risk"));
         assertEquals(3, f.get("qsofa_total"));
         assertEquals(true, f.get("qsofa_positive"));
+    }
+
+    @Test
+    void consciousnessWindowsTellNewConfusionFromConfusionAllDay() {
+        PatientHistory stroke = new PatientHistory();
+        stroke.addVitals(T - 300 * MIN, vitals(80, 130, 80, 16, 97, 36.8), false, "A", 0.62);
+        stroke.addVitals(T - 10 * MIN, vitals(80, 170, 90, 16, 97, 36.8), false, "C", 0.47);
+        PatientHistory delirium = new PatientHistory();
+        delirium.addVitals(T - 300 * MIN, vitals(80, 130, 80, 16, 97, 36.8), false, "C", 0.62);
+        delirium.addVitals(T - 10 * MIN, vitals(80, 130, 80, 16, 97, 36.8), false, "C", 0.62);
+        Map<String, Object> now = FeatureCalculator.compute(stroke, T);
+        Map<String, Object> always = FeatureCalculator.compute(delirium, T);
+        assertEquals(3, now.get("news2_consciousness"));
+        assertEquals(now.get("news2_consciousness"), always.get("news2_consciousness"), "NEWS2 scores both the same");
+        assertEquals(0.0, now.get("consciousness_24h_min"), "alert earlier today: the confusion is new");
+        assertEquals(1.0, always.get("consciousness_24h_min"));
+        assertEquals(1.0, now.get("consciousness_1h_last"));
+        assertEquals(0.0, (Double) always.get("consciousness_6h_slope"), 1e-12);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.clinicalpipeline.model.ml;
 
 import io.clinicalpipeline.model.eval.BinaryMetrics;
+import io.clinicalpipeline.model.ml.classification.BoostedTrees;
 import io.clinicalpipeline.model.ml.classification.GbtClassifier;
 import io.clinicalpipeline.model.ml.classification.GbtClassifierModel;
 import io.clinicalpipeline.model.ml.classification.GbtClassifierModelServable;
@@ -79,6 +80,7 @@ class GbtClassifierTest {
         assertEquals(1, gbt.getMinInstancesPerNode());
         assertEquals(0.0, gbt.getMinInfoGain());
         assertEquals("none", gbt.getClassWeight());
+        assertEquals(-1, gbt.getBaselineFeature());
         gbt.setMaxIter(7).setMaxDepth(3).setMaxBins(16).setStepSize(0.1).setRegLambda(0).setMinInstancesPerNode(5)
                 .setMinInfoGain(0.01).setClassWeight("balanced").setLabelCol("y").setWeightCol("w");
         assertEquals(7, gbt.getMaxIter());
@@ -111,6 +113,64 @@ class GbtClassifierTest {
         assertTrue(importance[0] > 0 && importance[1] == 0, Arrays.toString(importance));
         assertEquals(1, model.modelData().trees().size());
         assertEquals(3, model.modelData().trees().get(0).nodes());
+    }
+
+    @Test
+    void aBaselineFeatureStartsTheMarginAtItsLogisticFitAndTheTreesAddWhatItMisses() {
+        // P(y) = sigmoid(1.5 x0 - 1 + 2 [x1 > 0.5]): the baseline is x0's logistic fit; x1's step is left to the trees.
+        Random random = new Random(21);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            double x0 = random.nextGaussian();
+            double x1 = random.nextDouble();
+            double margin = 1.5 * x0 - 1 + (x1 > 0.5 ? 2 : 0);
+            rows.add(Row.of(Vectors.dense(x0, x1), random.nextDouble() < 1 / (1 + Math.exp(-margin)) ? 1.0 : 0.0));
+        }
+        StreamTableEnvironment tEnv = SyntheticData.batchEnvironment();
+        GbtClassifierModel boosted = new GbtClassifier().setBaselineFeature(0).setMaxIter(10).setMaxDepth(1)
+                .fit(SyntheticData.table(tEnv, rows));
+        BoostedTrees trees = boosted.modelData();
+        assertEquals(0, trees.baseline().feature());
+        // x0 alone, x1's step averaged in, has a flatter slope than 1.5 (omitted-variable attenuation), well above 0.
+        assertTrue(trees.baseline().slope() > 0.9 && trees.baseline().slope() < 1.5, "slope " + trees.baseline().slope());
+        double mean = rows.stream().mapToDouble(r -> SyntheticData.features(r)[0]).average().orElseThrow();
+        assertEquals(mean, trees.baseline().mean(), 1e-9);
+        double[] gain = trees.importance();
+        assertTrue(gain[1] > 5 * gain[0], "with x0 in the margin already, the trees spend their splits on x1: "
+                + Arrays.toString(gain));
+        double low = boosted.probability(new double[] {0, 0.2});
+        double high = boosted.probability(new double[] {0, 0.8});
+        assertTrue(high > low, low + " / " + high);
+        assertTrue(boosted.probability(new double[] {1, 0.2}) > low, "the baseline's slope raises the score with x0");
+        double[] x = {0.7, 0.9};
+        double sum = trees.expectedMargin();
+        for (double phi : trees.contributions(x)) {
+            sum += phi;
+        }
+        assertEquals(trees.margin(x), sum, 1e-9, "contributions, baseline included, add up to the margin");
+        assertThrows(IllegalArgumentException.class, () -> new GbtClassifier().setBaselineFeature(2).setMaxIter(1)
+                .fit(SyntheticData.table(tEnv, rows)), "there is no feature 2");
+    }
+
+    @Test
+    void theBaselineFitConvergesWhereAFewRowsCarryMostOfTheWeight() throws Exception {
+        // A NEWS2-like score 0-20 with rare positives, and row weights as a per-patient weighting gives them: most rows
+        // light, a few hundred times heavier. A full Newton step from a zero slope overshoots on such data.
+        Random random = new Random(8);
+        List<double[]> points = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            double score = Math.min(20, Math.floor(-3 * Math.log(random.nextDouble())));
+            double label = random.nextDouble() < 1 / (1 + Math.exp(6 - 0.6 * score)) ? 1 : 0;
+            double weight = random.nextDouble() < 0.01 ? 300 : 0.2;
+            points.add(GbtClassifier.withMargin(new double[] {label, weight, score, random.nextDouble()}));
+        }
+        GbtClassifier estimator = new GbtClassifier().setBaselineFeature(0).setMaxIter(1).setMaxDepth(1);
+        InMemoryPoints memory = new InMemoryPoints(points);
+        BoostedTrees trees = estimator.fit(memory, memory.run("bounds", estimator.firstPass()).sum()).modelData();
+        assertTrue(Double.isFinite(trees.base()) && Double.isFinite(trees.baseline().slope()),
+                trees.base() + " + " + trees.baseline().slope() + " x");
+        assertEquals(0.6, trees.baseline().slope(), 0.25, "the weighted fit recovers the slope");
+        assertEquals(-6, trees.base(), 2.5);
     }
 
     @Test

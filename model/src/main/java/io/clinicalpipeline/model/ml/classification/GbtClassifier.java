@@ -36,6 +36,9 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
 
     private static final Logger LOG = LoggerFactory.getLogger(GbtClassifier.class);
 
+    /** Newton rounds the baseline's fit may take: a two-parameter logistic fit converges in well under this. */
+    private static final int BASELINE_ROUNDS = 25;
+
     private final Map<Param<?>, Object> paramMap = new HashMap<>();
 
     public GbtClassifier() {
@@ -97,9 +100,21 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
             offsets[j] = totalBins;
             totalBins += bins[j];
         }
-        LOG.info("gradient-boosted trees: {} features in {} bins, base margin {}", d, totalBins, String.format("%.4f", base));
+        BoostedTrees.Baseline baseline = BoostedTrees.Baseline.NONE;
+        if (getBaselineFeature() >= 0) {
+            if (getBaselineFeature() >= d) {
+                throw new IllegalArgumentException("baselineFeature " + getBaselineFeature() + " is not among the "
+                        + d + " features");
+            }
+            double[] fit = fitBaseline(shares, getBaselineFeature(), base, classWeights);
+            base = fit[0];
+            baseline = new BoostedTrees.Baseline(getBaselineFeature(), fit[1], fit[2]);
+        }
+        LOG.info("gradient-boosted trees: {} features in {} bins, base margin {}{}", d, totalBins,
+                String.format("%.4f", base), baseline.feature() < 0 ? ""
+                        : String.format(" + %.4f × feature %d", baseline.slope(), baseline.feature()));
         PartitionedPoints.PassResult level = shares.rewrite("gradient-boosted trees: bin features",
-                rootHistogram(offsets, totalBins, classWeights, GbtPasses.binning(cuts, base)));
+                rootHistogram(offsets, totalBins, classWeights, GbtPasses.binning(cuts, base, baseline)));
         List<Tree> trees = new ArrayList<>();
         List<TrainingTrace.Round> rounds = new ArrayList<>();
         double[] importance = new double[d];
@@ -122,10 +137,54 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
             LOG.info("gradient-boosted trees: tree {} of {} nodes, training log-loss {} over {} points {}", t,
                     tree.nodes(), String.format("%.6f", loss), level.points(), Arrays.toString(level.pointsPerSubtask()));
         }
-        GbtClassifierModel model = new GbtClassifierModel().setModelData(new BoostedTrees(d, base, trees, importance));
+        GbtClassifierModel model = new GbtClassifierModel()
+                .setModelData(new BoostedTrees(d, base, baseline, trees, importance));
         ParamUtils.updateExistingParams(model, paramMap);
         model.trace(new TrainingTrace(rounds, converged, System.currentTimeMillis() - started));
         return model;
+    }
+
+    /**
+     * {@code [a, b, mean]}: the logistic fit {@code a + b x} of the label on feature {@code feature} by Newton's method
+     * from {@code (base, 0)}, one pass a round, and the feature's mean. A full Newton step can overshoot where a few
+     * rows carry much of the weight, so a step that raises the loss is halved until it does not. A feature that does not
+     * separate the classes at all (constant) keeps b = 0.
+     */
+    private static double[] fitBaseline(Points shares, int feature, double base, double[] classWeights) throws Exception {
+        double a = base;
+        double b = 0;
+        double[] at = baselineRound(shares, feature, a, b, classWeights, 0);
+        for (int round = 1; round <= BASELINE_ROUNDS; round++) {
+            double det = at[2] * at[4] - at[3] * at[3];
+            boolean slope = det > 1e-12 * at[2] * Math.max(at[4], 1e-12);
+            double da = slope ? (at[4] * at[0] - at[3] * at[1]) / det : at[0] / at[2];
+            double db = slope ? (at[2] * at[1] - at[3] * at[0]) / det : 0;
+            double[] next = baselineRound(shares, feature, a - da, b - db, classWeights, round);
+            for (int halvings = 0; !(next[7] <= at[7]) && halvings < BASELINE_ROUNDS; halvings++) {
+                da /= 2;
+                db /= 2;
+                next = baselineRound(shares, feature, a - da, b - db, classWeights, round);
+            }
+            if (!(next[7] <= at[7])) {
+                break;
+            }
+            a -= da;
+            b -= db;
+            boolean converged = at[7] - next[7] <= 1e-10 * Math.abs(at[7]);
+            at = next;
+            if (converged) {
+                break;
+            }
+        }
+        LOG.info("gradient-boosted trees: baseline {} + {} × feature {}", String.format("%.4f", a),
+                String.format("%.4f", b), feature);
+        return new double[] {a, b, at[6] / Math.max(1, at[5])};
+    }
+
+    private static double[] baselineRound(Points shares, int feature, double a, double b, double[] classWeights,
+                                          int round) throws Exception {
+        return shares.run("gradient-boosted trees: baseline round " + round,
+                new GbtPasses.BaselineRound(feature, a, b, classWeights)).sum();
     }
 
     private static GbtPasses.Histogram rootHistogram(int[] offsets, int totalBins, double[] classWeights,

@@ -14,6 +14,7 @@ import org.apache.flink.ml.param.ParamValidators;
  * Params of {@link GbtClassifier}, named as Flink ML's GBTClassifier names them (maxIter is the number of trees,
  * maxDepth, maxBins, stepSize, regLambda, minInstancesPerNode, minInfoGain), plus class weights and the scratch
  * directory. Defaults follow XGBoost where Flink ML's would underfit in 20 trees (stepSize 0.3, regLambda 1).
+ * {@code baselineFeature} boosts from a logistic fit on one feature, as XGBoost's base margin does from a prior model.
  */
 public interface GbtClassifierParams<T> extends GbtClassifierModelParams<T>, HasLabelCol<T>, HasWeightCol<T>,
         HasMaxIter<T>, HasClassWeight<T>, HasScratchDir<T> {
@@ -35,6 +36,18 @@ public interface GbtClassifierParams<T> extends GbtClassifierModelParams<T>, Has
     Param<Double> MIN_INFO_GAIN = new DoubleParam("minInfoGain",
             "Least loss reduction a split must bring; no split in the root ends the boosting.", 0.0,
             ParamValidators.gtEq(0));
+
+    Param<Integer> BASELINE_FEATURE = new IntParam("baselineFeature",
+            "Index of the feature (a clinical score) whose logistic fit on the label is the margin the trees start from;"
+                    + " -1 starts from the classes' log-odds.", -1, ParamValidators.gtEq(-1));
+
+    default int getBaselineFeature() {
+        return get(BASELINE_FEATURE);
+    }
+
+    default T setBaselineFeature(int value) {
+        return set(BASELINE_FEATURE, value);
+    }
 
     default int getMaxDepth() {
         return get(MAX_DEPTH);

@@ -151,10 +151,60 @@ final class GbtPasses {
         void apply(double[] point);
     }
 
-    /** Replaces raw features by bin indices and starts every margin at the base. */
-    static PointUpdate binning(double[][] cuts, double base) {
+    /**
+     * One Newton round of the baseline's fit {@code a + b x_k} at {@code (a, b)}: {@code [g_a, g_b, h_aa, h_ab, h_bb,
+     * points, Σ x_k, loss]} over the points that carry weight (the points and sum give the mean a tree's covers would).
+     */
+    static final class BaselineRound implements PartitionedPoints.Pass {
+        static final int SIZE = 8;
+        private final int feature;
+        private final double a;
+        private final double b;
+        private final double negativeWeight;
+        private final double positiveWeight;
+
+        BaselineRound(int feature, double a, double b, double[] classWeights) {
+            this.feature = feature;
+            this.a = a;
+            this.b = b;
+            this.negativeWeight = classWeights[0];
+            this.positiveWeight = classWeights[1];
+        }
+
+        @Override
+        public int size(int width) {
+            return SIZE;
+        }
+
+        @Override
+        public void add(double[] partial, double[] point) {
+            double w = LogisticPass.weight(point, negativeWeight, positiveWeight);
+            if (w == 0) {
+                return;
+            }
+            double x = point[X + feature];
+            double margin = a + b * x;
+            double p = LogisticPass.sigmoid(margin);
+            double g = w * (p - point[0]);
+            double h = w * p * (1 - p);
+            partial[0] += g;
+            partial[1] += g * x;
+            partial[2] += h;
+            partial[3] += h * x;
+            partial[4] += h * x * x;
+            partial[5]++;
+            partial[6] += x;
+            partial[7] += w * (LogisticPass.softplus(margin) - point[0] * margin);
+        }
+    }
+
+    /**
+     * Replaces raw features by bin indices and starts every margin at the base plus the baseline's term (read off the
+     * raw value, before it is binned).
+     */
+    static PointUpdate binning(double[][] cuts, double base, BoostedTrees.Baseline baseline) {
         return point -> {
-            point[2] = base;
+            point[2] = base + (baseline.feature() < 0 ? 0 : baseline.slope() * point[X + baseline.feature()]);
             for (int j = 0; j < cuts.length; j++) {
                 point[X + j] = bin(cuts[j], point[X + j]);
             }
@@ -206,7 +256,7 @@ final class GbtPasses {
         @Override
         public void add(double[] partial, double[] point) {
             double y = point[0];
-            double w = point[1] * (y > 0.5 ? positiveWeight : negativeWeight);
+            double w = LogisticPass.weight(point, negativeWeight, positiveWeight);
             if (w == 0) {
                 return;
             }

@@ -30,7 +30,7 @@ final class LogisticPass implements PartitionedPoints.Pass {
     public void add(double[] partial, double[] point) {
         int d = beta.length;
         double y = point[0];
-        double w = point[1] * (y > 0.5 ? positiveWeight : negativeWeight);
+        double w = weight(point, negativeWeight, positiveWeight);
         if (w == 0) {
             return;
         }
@@ -56,6 +56,11 @@ final class LogisticPass implements PartitionedPoints.Pass {
                 partial[h++] += cx * point[k + 2];
             }
         }
+    }
+
+    /** A point's weight in the loss: its row weight times the class weight of its label. */
+    static double weight(double[] point, double negativeWeight, double positiveWeight) {
+        return point[1] * (point[0] > 0.5 ? positiveWeight : negativeWeight);
     }
 
     static double sigmoid(double margin) {

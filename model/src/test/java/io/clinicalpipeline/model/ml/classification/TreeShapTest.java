@@ -98,6 +98,44 @@ class TreeShapTest {
         assertEquals(loaded.margin(x), sum, 1e-12);
     }
 
+    @Test
+    void aBaselineSurvivesSavingAndItsFeatureIsCreditedWithItsDistanceFromTheMean() throws IOException {
+        Tree tree = randomTree(new Random(4), 3);
+        BoostedTrees model = new BoostedTrees(FEATURES, -3, new BoostedTrees.Baseline(1, 0.8, 0.4), List.of(tree),
+                new double[FEATURES]);
+        BoostedTrees loaded = BoostedTrees.decode(new ByteArrayInputStream(model.encode()));
+        assertEquals(model.baseline(), loaded.baseline());
+        double[] x = {0.1, 0.9, 0.4, 0.6, 0.2};
+        assertEquals(-3 + 0.8 * 0.9 + tree.predict(x), loaded.margin(x), 1e-12);
+        double[] phi = loaded.contributions(x);
+        double[] treeOnly = new double[FEATURES];
+        new TreeShap(tree.depth()).add(tree, x, treeOnly);
+        assertEquals(treeOnly[1] + 0.8 * (0.9 - 0.4), phi[1], 1e-12);
+        double sum = loaded.expectedMargin();
+        for (double p : phi) {
+            sum += p;
+        }
+        assertEquals(loaded.margin(x), sum, 1e-12);
+    }
+
+    @Test
+    void modelsSavedBeforeBaselinesLoadWithout() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(2);
+            out.writeInt(1);
+            out.writeDouble(-2);
+            out.writeDouble(5);
+            out.writeInt(1);
+            new Tree(new int[] {0, -1, -1}, new double[] {0.5, 0, 0}, new int[] {1, 0, 0}, new int[] {2, 0, 0},
+                    new double[] {0, -1, 1}, new double[] {4, 3, 1}).write(out);
+        }
+        BoostedTrees old = BoostedTrees.decode(new ByteArrayInputStream(bytes.toByteArray()));
+        assertEquals(BoostedTrees.Baseline.NONE, old.baseline());
+        assertEquals(-1, old.margin(new double[] {0.7}), 0);
+        assertTrue(old.explainable());
+    }
+
     /** A full tree on random features and thresholds, leaves with random covers, each node covering its children. */
     private static Tree randomTree(Random random, int depth) {
         int n = (1 << (depth + 1)) - 1;
