@@ -127,7 +127,8 @@ public enum Algorithm {
         }
 
         private GbtClassifier solver(Map<String, Double> p, String classWeight, int baseline) {
-            return new GbtClassifier().setBaselineFeature(p.get(BOOST_FROM_BASELINE) > 0 ? baseline : -1).setFeaturesCol(ENCODED).setLabelCol(TrainInput.LABEL)
+            return new GbtClassifier().setFeaturesCol(ENCODED).setLabelCol(TrainInput.LABEL)
+                    .setBaselineFeature(p.get(BOOST_FROM_BASELINE) > 0 ? baseline : -1)
                     .setMaxIter(p.get("maxIter").intValue()).setMaxDepth(p.get("maxDepth").intValue())
                     .setMaxBins(p.get("maxBins").intValue()).setStepSize(p.get("stepSize"))
                     .setRegLambda(p.get("regLambda")).setMinInstancesPerNode(p.get("minInstancesPerNode").intValue())

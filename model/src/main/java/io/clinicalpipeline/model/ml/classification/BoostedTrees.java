@@ -31,8 +31,9 @@ public record BoostedTrees(int features, double base, Baseline baseline, List<Tr
     public record Baseline(int feature, double slope, double mean) implements Serializable {
         public static final Baseline NONE = new Baseline(-1, 0, 0);
 
-        double term(double[] x) {
-            return feature < 0 ? 0 : slope * x[feature];
+        /** The term for features laid out from {@code x[offset]}. */
+        double term(double[] x, int offset) {
+            return feature < 0 ? 0 : slope * x[offset + feature];
         }
     }
 
@@ -44,7 +45,7 @@ public record BoostedTrees(int features, double base, Baseline baseline, List<Tr
         if (x.length != features) {
             throw new IllegalArgumentException("the model takes " + features + " features, got " + x.length);
         }
-        double margin = base + baseline.term(x);
+        double margin = base + baseline.term(x, 0);
         for (Tree tree : trees) {
             margin += tree.predict(x);
         }

@@ -36,8 +36,8 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
 
     private static final Logger LOG = LoggerFactory.getLogger(GbtClassifier.class);
 
-    /** Newton rounds the baseline's fit may take: a two-parameter logistic fit converges in well under this. */
-    private static final int BASELINE_ROUNDS = 25;
+    /** Newton rounds (halvings included) the baseline's fit may take: a two-parameter fit needs far fewer. */
+    private static final int BASELINE_ROUNDS = 50;
 
     private final Map<Param<?>, Object> paramMap = new HashMap<>();
 
@@ -106,7 +106,7 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
                 throw new IllegalArgumentException("baselineFeature " + getBaselineFeature() + " is not among the "
                         + d + " features");
             }
-            double[] fit = fitBaseline(shares, getBaselineFeature(), base, classWeights);
+            double[] fit = fitBaseline(shares, getBaselineFeature(), classWeights);
             base = fit[0];
             baseline = new BoostedTrees.Baseline(getBaselineFeature(), fit[1], fit[2]);
         }
@@ -145,46 +145,22 @@ public class GbtClassifier implements Estimator<GbtClassifier, GbtClassifierMode
     }
 
     /**
-     * {@code [a, b, mean]}: the logistic fit {@code a + b x} of the label on feature {@code feature} by Newton's method
-     * from {@code (base, 0)}, one pass a round, and the feature's mean. A full Newton step can overshoot where a few
-     * rows carry much of the weight, so a step that raises the loss is halved until it does not. A feature that does not
-     * separate the classes at all (constant) keeps b = 0.
+     * {@code [a, b, mean]}: the unpenalised logistic fit {@code a + b x} of the label on feature {@code feature}, by the
+     * regression's own Newton rounds (one pass each, a step that raises the loss halved: a few heavy rows can make a
+     * full step overshoot), and the feature's mean.
      */
-    private static double[] fitBaseline(Points shares, int feature, double base, double[] classWeights) throws Exception {
-        double a = base;
-        double b = 0;
-        double[] at = baselineRound(shares, feature, a, b, classWeights, 0);
-        for (int round = 1; round <= BASELINE_ROUNDS; round++) {
-            double det = at[2] * at[4] - at[3] * at[3];
-            boolean slope = det > 1e-12 * at[2] * Math.max(at[4], 1e-12);
-            double da = slope ? (at[4] * at[0] - at[3] * at[1]) / det : at[0] / at[2];
-            double db = slope ? (at[2] * at[1] - at[3] * at[0]) / det : 0;
-            double[] next = baselineRound(shares, feature, a - da, b - db, classWeights, round);
-            for (int halvings = 0; !(next[7] <= at[7]) && halvings < BASELINE_ROUNDS; halvings++) {
-                da /= 2;
-                db /= 2;
-                next = baselineRound(shares, feature, a - da, b - db, classWeights, round);
-            }
-            if (!(next[7] <= at[7])) {
-                break;
-            }
-            a -= da;
-            b -= db;
-            boolean converged = at[7] - next[7] <= 1e-10 * Math.abs(at[7]);
-            at = next;
-            if (converged) {
-                break;
-            }
+    private static double[] fitBaseline(Points shares, int feature, double[] classWeights) throws Exception {
+        ElasticNetNewton newton = new ElasticNetNewton(2, 0, 0, 0, 1e-10);
+        int[] columns = {-1, GbtPasses.X + feature};
+        for (int round = 1; round <= BASELINE_ROUNDS && !newton.converged(); round++) {
+            newton.update(shares.run("gradient-boosted trees: baseline round " + round,
+                    new LogisticPass(newton.candidate(), classWeights[0], classWeights[1], columns)).sum());
         }
-        LOG.info("gradient-boosted trees: baseline {} + {} × feature {}", String.format("%.4f", a),
-                String.format("%.4f", b), feature);
-        return new double[] {a, b, at[6] / Math.max(1, at[5])};
-    }
-
-    private static double[] baselineRound(Points shares, int feature, double a, double b, double[] classWeights,
-                                          int round) throws Exception {
-        return shares.run("gradient-boosted trees: baseline round " + round,
-                new GbtPasses.BaselineRound(feature, a, b, classWeights)).sum();
+        double[] ab = newton.coefficients();
+        double[] sum = shares.run("gradient-boosted trees: baseline mean", new GbtPasses.FeatureSum(feature, classWeights)).sum();
+        LOG.info("gradient-boosted trees: baseline {} + {} × feature {}", String.format("%.4f", ab[0]),
+                String.format("%.4f", ab[1]), feature);
+        return new double[] {ab[0], ab[1], sum[1] / Math.max(1, sum[0])};
     }
 
     private static GbtPasses.Histogram rootHistogram(int[] offsets, int totalBins, double[] classWeights,

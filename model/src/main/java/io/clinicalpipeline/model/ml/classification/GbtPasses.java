@@ -151,50 +151,29 @@ final class GbtPasses {
         void apply(double[] point);
     }
 
-    /**
-     * One Newton round of the baseline's fit {@code a + b x_k} at {@code (a, b)}: {@code [g_a, g_b, h_aa, h_ab, h_bb,
-     * points, Σ x_k, loss]} over the points that carry weight (the points and sum give the mean a tree's covers would).
-     */
-    static final class BaselineRound implements PartitionedPoints.Pass {
-        static final int SIZE = 8;
+    /** The number and sum of one feature's values over the points that carry weight: the mean a tree's covers use. */
+    static final class FeatureSum implements PartitionedPoints.Pass {
         private final int feature;
-        private final double a;
-        private final double b;
         private final double negativeWeight;
         private final double positiveWeight;
 
-        BaselineRound(int feature, double a, double b, double[] classWeights) {
+        FeatureSum(int feature, double[] classWeights) {
             this.feature = feature;
-            this.a = a;
-            this.b = b;
             this.negativeWeight = classWeights[0];
             this.positiveWeight = classWeights[1];
         }
 
         @Override
         public int size(int width) {
-            return SIZE;
+            return 2;
         }
 
         @Override
         public void add(double[] partial, double[] point) {
-            double w = LogisticPass.weight(point, negativeWeight, positiveWeight);
-            if (w == 0) {
-                return;
+            if (LogisticPass.weight(point, negativeWeight, positiveWeight) != 0) {
+                partial[0]++;
+                partial[1] += point[X + feature];
             }
-            double x = point[X + feature];
-            double margin = a + b * x;
-            double p = LogisticPass.sigmoid(margin);
-            double g = w * (p - point[0]);
-            double h = w * p * (1 - p);
-            partial[0] += g;
-            partial[1] += g * x;
-            partial[2] += h;
-            partial[3] += h * x;
-            partial[4] += h * x * x;
-            partial[5]++;
-            partial[6] += x;
-            partial[7] += w * (LogisticPass.softplus(margin) - point[0] * margin);
         }
     }
 
@@ -204,7 +183,7 @@ final class GbtPasses {
      */
     static PointUpdate binning(double[][] cuts, double base, BoostedTrees.Baseline baseline) {
         return point -> {
-            point[2] = base + (baseline.feature() < 0 ? 0 : baseline.slope() * point[X + baseline.feature()]);
+            point[2] = base + baseline.term(point, X);
             for (int j = 0; j < cuts.length; j++) {
                 point[X + j] = bin(cuts[j], point[X + j]);
             }

@@ -13,11 +13,23 @@ final class LogisticPass implements PartitionedPoints.Pass {
     private final double[] beta;
     private final double negativeWeight;
     private final double positiveWeight;
+    /** The point index each coefficient multiplies; -1 is a constant 1 (an intercept the points do not carry). */
+    private final int[] columns;
 
+    /** Coefficient j multiplies {@code point[j + 2]}. */
     LogisticPass(double[] beta, double negativeWeight, double positiveWeight) {
+        this(beta, negativeWeight, positiveWeight, java.util.stream.IntStream.range(2, beta.length + 2).toArray());
+    }
+
+    LogisticPass(double[] beta, double negativeWeight, double positiveWeight, int[] columns) {
         this.beta = beta;
         this.negativeWeight = negativeWeight;
         this.positiveWeight = positiveWeight;
+        this.columns = columns;
+    }
+
+    private double x(double[] point, int j) {
+        return columns[j] < 0 ? 1 : point[columns[j]];
     }
 
     @Override
@@ -36,7 +48,7 @@ final class LogisticPass implements PartitionedPoints.Pass {
         }
         double margin = 0;
         for (int j = 0; j < d; j++) {
-            margin += beta[j] * point[j + 2];
+            margin += beta[j] * x(point, j);
         }
         double p = sigmoid(margin);
         partial[0] += w;
@@ -45,7 +57,7 @@ final class LogisticPass implements PartitionedPoints.Pass {
         double curvature = w * p * (1 - p);
         int h = 2 + d;
         for (int j = 0; j < d; j++) {
-            double xj = point[j + 2];
+            double xj = x(point, j);
             partial[2 + j] += gradientScale * xj;
             double cx = curvature * xj;
             if (cx == 0) {
@@ -53,7 +65,7 @@ final class LogisticPass implements PartitionedPoints.Pass {
                 continue;
             }
             for (int k = j; k < d; k++) {
-                partial[h++] += cx * point[k + 2];
+                partial[h++] += cx * x(point, k);
             }
         }
     }
